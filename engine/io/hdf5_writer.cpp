@@ -1,0 +1,740 @@
+/// @file
+/// @brief Atomic HDF5 output (see hdf5_writer.hpp), written with the HDF5 C API so that the file is
+/// a valid netCDF-4 file for xarray (engine="h5netcdf"), h5py and ncdump.
+///
+/// File layout conventions (checked by tests/engine/io/read_back.py):
+/// - Every Dimension is a 1-d dataset at the root named after the dimension and made a dimension
+///   scale with H5DSset_scale(dset, name), i.e. a netCDF coordinate variable. Numeric coordinates
+///   are float64 (H5T_IEEE_F64LE; integral values such as years are exact up to 2^53), text
+///   coordinates are variable-length UTF-8 strings. Coordinates are stored contiguously.
+/// - Every Variable is a dataset in its group ("" = root, "a/b" = nested groups created on
+///   demand). Each of its dimensions has the root scale attached (H5DSattach_scale), also for
+///   variables in subgroups, which netCDF-4 allows: the dimension is found in an ancestor group.
+///   Numeric variables are float64, 1-d text variables variable-length UTF-8 strings.
+/// - Numeric variables whose first dimension is "time", and any numeric variable with at least
+///   one dimension and 1024 elements, are chunked and compressed (shuffle + deflate level 4). The
+///   chunk is min(n_time, 120) x every other dimension in full (all of the first dimension when it
+///   is not time); while a chunk exceeds 4 MiB it is shrunk from the outermost dimension inwards,
+///   so HDF5's 4 GiB chunk limit can never be hit. Empty variables are stored contiguously.
+/// - Attributes: non-empty strings are scalar fixed-length UTF-8 strings (NULLPAD), which netCDF
+///   reads as NC_CHAR text exactly like the attributes it writes itself (ncdump shows `:units =
+///   "..."`); empty strings are scalar variable-length strings because HDF5 has no zero-length
+///   fixed string type. Integers are scalar H5T_NATIVE_INT64 (NC_INT64), floating point scalar
+///   H5T_NATIVE_DOUBLE. Attributes larger than the 64 kB object header limit (e.g. the resolved
+///   scenario YAML) work because creation order tracking makes every object header version 2, and
+///   HDF5 then moves attributes to dense storage when they outgrow it (tested with 100 kB and
+///   1 MB; without creation order HDF5 fails with "object header message is too large").
+/// - Link and attribute creation order are tracked and indexed (as netCDF-4 does): ncdump and
+///   xarray list variables in Dataset::vars order and attributes in Attributes (key) order.
+///   Object modification times are not stored, so equal Datasets give byte-identical files.
+/// - Restrictions checked up front (std::invalid_argument): names non-empty, without '/' or NUL;
+///   all text valid UTF-8 without NUL (h5py refuses to decode anything else); a variable uses a
+///   dimension at most once; a root variable may not take a dimension's name; attribute names
+///   used by dimension scales or netCDF (CLASS, NAME, REFERENCE_LIST, DIMENSION_LIST,
+///   _Netcdf4Dimid, _Netcdf4Coordinates, _NCProperties) are reserved. ncdump shows a
+///   dimension of size 0 as "UNLIMITED ; // (0 currently)"; xarray reads it as size 0.
+///
+/// Atomicity: the file is assembled in memory (HDF5 core driver without backing store), then
+/// written with POSIX I/O to `<path>.tmp-<pid>` in the target directory, fsync'ed, closed, renamed
+/// over `path` (with RENAME_NOREPLACE unless --force, so a file that appeared during the run is
+/// not clobbered), and the directory is fsync'ed. Any failure removes the temporary file and
+/// leaves an existing `path` untouched.
+/// Why in memory: with the sec2 driver a full disk makes H5Fclose fail, and HDF5 1.10.8 then
+/// keeps a half-destroyed file ID that crashes the process at exit (H5F__close_cb from
+/// H5_term_library; reproduced with RLIMIT_FSIZE). Building in memory means HDF5 never sees an
+/// I/O error and our own write()/fsync()/close() report ENOSPC/EFBIG/EIO precisely. The cost is
+/// holding the (compressed) file image twice next to the Dataset during the write.
+///
+/// The serial HDF5 library is not thread-safe: call write_hdf5 from one thread at a time.
+#include "engine/io/hdf5_writer.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include "engine/io/utf8.hpp"
+
+namespace brocken::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+// HDF5's constant macros expand to C casts ((hid_t)0, (size_t)-1); keeping them in these wrappers
+// confines the -Wold-style-cast suppression to one place.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+hid_t h5p_default() {
+  return H5P_DEFAULT;
+}
+hid_t h5s_all() {
+  return H5S_ALL;
+}
+hid_t h5e_default() {
+  return H5E_DEFAULT;
+}
+hid_t h5t_native_double() {
+  return H5T_NATIVE_DOUBLE;
+}
+hid_t h5t_native_int64() {
+  return H5T_NATIVE_INT64;
+}
+hid_t h5t_c_s1() {
+  return H5T_C_S1;
+}
+hid_t h5p_file_create() {
+  return H5P_FILE_CREATE;
+}
+hid_t h5p_file_access() {
+  return H5P_FILE_ACCESS;
+}
+hid_t h5p_group_create() {
+  return H5P_GROUP_CREATE;
+}
+hid_t h5p_dataset_create() {
+  return H5P_DATASET_CREATE;
+}
+std::size_t h5t_variable() {
+  return H5T_VARIABLE;
+}
+unsigned h5f_acc_trunc() {
+  return H5F_ACC_TRUNC;
+}
+#pragma GCC diagnostic pop
+
+constexpr std::size_t kTimeChunk = 120;                // ten years of months
+constexpr std::size_t kMaxChunkBytes = 4U << 20U;      // 4 MiB
+constexpr std::size_t kChunkThresholdElements = 1024;  // chunk+compress at least this many
+constexpr unsigned kDeflateLevel = 4;
+constexpr std::size_t kCoreIncrement = 4U << 20U;  // in-memory file grows by 4 MiB
+constexpr unsigned kCreationOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+
+/// @brief An HDF5 or file system operation failed; the message names the operation and the
+/// innermost reason. write_hdf5 turns it into an OutputError naming the path.
+class WriteFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Error reporting
+
+/// @brief Collects the innermost (most specific) description on the HDF5 error stack.
+herr_t innermost_error(unsigned n, const H5E_error2_t* err, void* client) {
+  // H5E_WALK_UPWARD visits the place the error was detected first.
+  if (n == 0 && err != nullptr && err->desc != nullptr) {
+    *static_cast<std::string*>(client) = err->desc;
+  }
+  return 0;
+}
+
+/// @brief HDF5's reason for the last failure, shortened to the OS error text when the failure
+/// came from a system call (HDF5's raw message carries timestamps, descriptors and buffer
+/// addresses that mean nothing to a user).
+std::string hdf5_error_detail() {
+  std::string desc;
+  if (H5Ewalk2(h5e_default(), H5E_WALK_UPWARD, innermost_error, &desc) < 0 || desc.empty()) {
+    return "HDF5 error";
+  }
+  constexpr std::string_view kMarker = "error message = '";
+  if (const auto at = desc.find(kMarker); at != std::string::npos) {
+    const auto start = at + kMarker.size();
+    if (const auto end = desc.find('\'', start); end != std::string::npos) {
+      return desc.substr(start, end - start);
+    }
+  }
+  return desc;
+}
+
+[[noreturn]] void fail(const std::string& what) {
+  throw WriteFailure(what + " failed: " + hdf5_error_detail());
+}
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) fail(what);
+}
+
+/// @brief Turns HDF5's automatic error printing off for the writer's lifetime (failures are
+/// reported as OutputError instead) and restores the caller's setting afterwards.
+class QuietHdf5Errors {
+ public:
+  QuietHdf5Errors() {
+    if (H5Eget_auto2(h5e_default(), &func_, &data_) >= 0) {
+      saved_ = true;
+      H5Eset_auto2(h5e_default(), nullptr, nullptr);
+    }
+  }
+  ~QuietHdf5Errors() {
+    if (saved_) H5Eset_auto2(h5e_default(), func_, data_);
+  }
+  QuietHdf5Errors(const QuietHdf5Errors&) = delete;
+  QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+  bool saved_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// RAII handles
+
+/// @brief Owns one hid_t and closes it with the matching H5?close function. Move-only.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer) noexcept : id_(id), closer_(closer) {}
+  Handle(Handle&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+      closer_ = other.closer_;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+
+  [[nodiscard]] hid_t get() const noexcept { return id_; }
+
+  /// @brief Closes now and reports failure (destructors cannot); the handle is released either
+  /// way, since a failed close must not be retried on an object HDF5 may already have freed.
+  void close(const std::string& what) {
+    const hid_t id = std::exchange(id_, H5I_INVALID_HID);
+    if (id >= 0 && closer_(id) < 0) fail(what);
+  }
+
+ private:
+  void reset() noexcept {
+    if (id_ >= 0) closer_(id_);
+    id_ = H5I_INVALID_HID;
+  }
+
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+Handle checked(hid_t id, Handle::Closer closer, const std::string& what) {
+  if (id < 0) fail(what);
+  return Handle(id, closer);
+}
+
+Handle make_plist(hid_t cls, const std::string& what) {
+  return checked(H5Pcreate(cls), H5Pclose, what);
+}
+
+/// @brief A UTF-8 string type: variable length, or fixed with `size` bytes (NULLPAD: no
+/// terminator is stored, the length is the type size).
+Handle string_type(std::size_t size) {
+  Handle t = checked(H5Tcopy(h5t_c_s1()), H5Tclose, "H5Tcopy(H5T_C_S1)");
+  check(H5Tset_size(t.get(), size), "H5Tset_size");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset(UTF-8)");
+  if (size != h5t_variable()) check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
+  return t;
+}
+
+Handle simple_space(const std::vector<hsize_t>& shape, const std::string& what) {
+  if (shape.empty()) return checked(H5Screate(H5S_SCALAR), H5Sclose, what);
+  return checked(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
+                 what);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation (programming errors → std::invalid_argument)
+
+constexpr std::string_view kReservedAttrs[] = {"CLASS",          "NAME",
+                                               "REFERENCE_LIST", "DIMENSION_LIST",
+                                               "_Netcdf4Dimid",  "_Netcdf4Coordinates",
+                                               "_NCProperties"};
+
+[[noreturn]] void invalid(const std::string& msg) {
+  throw std::invalid_argument("write_hdf5: " + msg);
+}
+
+void check_text(const std::string& s, const std::string& where) {
+  if (s.find('\0') != std::string::npos) invalid(where + " contains a NUL byte");
+  if (find_invalid_utf8(s) != std::string_view::npos) invalid(where + " is not valid UTF-8");
+}
+
+void check_name(const std::string& name, const std::string& kind) {
+  if (name.empty()) invalid(kind + " has an empty name");
+  if (name.find('/') != std::string::npos) invalid(kind + " '" + name + "' contains '/'");
+  if (name == "." || name == "..") invalid(kind + " may not be named '" + name + "'");
+  check_text(name, kind + " name '" + name + "'");
+}
+
+void check_attrs(const Attributes& attrs, const std::string& owner) {
+  for (const auto& [name, value] : attrs) {
+    if (name.empty()) invalid(owner + " has an attribute with an empty name");
+    check_text(name, "attribute name on " + owner);
+    if (std::find(std::begin(kReservedAttrs), std::end(kReservedAttrs), name) !=
+        std::end(kReservedAttrs)) {
+      invalid("attribute '" + name + "' on " + owner + " is reserved for dimension scales");
+    }
+    if (const auto* s = std::get_if<std::string>(&value)) {
+      check_text(*s, "attribute '" + name + "' on " + owner);
+    }
+  }
+}
+
+std::vector<std::string> split_group(const std::string& group) {
+  std::vector<std::string> parts;
+  if (group.empty()) return parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto slash = group.find('/', start);
+    parts.push_back(group.substr(start, slash == std::string::npos ? slash : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return parts;
+}
+
+std::string var_label(const Variable& v) {
+  return "variable '" + (v.group.empty() ? v.name : v.group + "/" + v.name) + "'";
+}
+
+void validate(const Dataset& data) {
+  std::map<std::string, std::size_t> dim_size;
+  for (const auto& d : data.dims) {
+    check_name(d.name, "dimension");
+    if (!dim_size.emplace(d.name, d.size()).second) invalid("duplicate dimension '" + d.name + "'");
+    if (!d.numeric.empty() && !d.text.empty()) {
+      invalid("dimension '" + d.name + "' has both numeric and text coordinates");
+    }
+    for (const auto& t : d.text) check_text(t, "a coordinate of dimension '" + d.name + "'");
+    check_attrs(d.attrs, "dimension '" + d.name + "'");
+  }
+  check_attrs(data.attrs, "the root group");
+
+  // Every group path and its prefixes: a variable may not share its full path with a group.
+  std::set<std::string> groups;
+  for (const auto& v : data.vars) {
+    std::string prefix;
+    for (const auto& part : split_group(v.group)) {
+      check_name(part, var_label(v) + ": group");
+      prefix += prefix.empty() ? part : "/" + part;
+      groups.insert(prefix);
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto& v : data.vars) {
+    check_name(v.name, "variable");
+    const std::string label = var_label(v);
+    const std::string full = v.group.empty() ? v.name : v.group + "/" + v.name;
+    if (!seen.insert(full).second) invalid("duplicate " + label);
+    if (groups.count(full) != 0) invalid(label + " has the same path as a group");
+    if (v.group.empty() && dim_size.count(v.name) != 0) {
+      invalid(label + " has the name of a dimension (coordinates come from Dataset::dims)");
+    }
+    std::size_t expected = 1;
+    std::string shape;
+    std::set<std::string> used;
+    for (const auto& dim : v.dims) {
+      const auto it = dim_size.find(dim);
+      if (it == dim_size.end()) invalid(label + " uses unknown dimension '" + dim + "'");
+      if (!used.insert(dim).second) invalid(label + " uses dimension '" + dim + "' twice");
+      if (it->second != 0 && expected > std::numeric_limits<std::size_t>::max() / it->second) {
+        invalid(label + " is too large");
+      }
+      expected *= it->second;
+      shape += (shape.empty() ? "" : " x ") + dim + "=" + std::to_string(it->second);
+    }
+    if (!v.text.empty()) {
+      if (v.dims.size() != 1) invalid(label + ": text variables must have exactly one dimension");
+      if (!v.values.empty()) invalid(label + " has both numeric and text values");
+      if (v.text.size() != expected) {
+        invalid(label + " has " + std::to_string(v.text.size()) + " text values, expected " +
+                std::to_string(expected) + " (" + shape + ")");
+      }
+      for (const auto& t : v.text) check_text(t, "a value of " + label);
+    } else if (v.values.size() != expected) {
+      invalid(label + " has " + std::to_string(v.values.size()) + " values, expected " +
+              std::to_string(expected) + (shape.empty() ? " (scalar)" : " (" + shape + ")"));
+    }
+    check_attrs(v.attrs, label);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+void write_attr(hid_t obj, const std::string& name, const AttrValue& value,
+                const std::string& owner) {
+  const std::string what = "writing attribute '" + name + "' on " + owner;
+  Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, what + ": H5Screate");
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    if (s->empty()) {
+      Handle type = string_type(h5t_variable());
+      Handle attr = checked(
+          H5Acreate2(obj, name.c_str(), type.get(), space.get(), h5p_default(), h5p_default()),
+          H5Aclose, what + ": H5Acreate2");
+      const char* ptr = s->c_str();
+      check(H5Awrite(attr.get(), type.get(), &ptr), what + ": H5Awrite");
+      attr.close(what + ": H5Aclose");
+    } else {
+      Handle type = string_type(s->size());
+      Handle attr = checked(
+          H5Acreate2(obj, name.c_str(), type.get(), space.get(), h5p_default(), h5p_default()),
+          H5Aclose, what + ": H5Acreate2");
+      check(H5Awrite(attr.get(), type.get(), s->data()), what + ": H5Awrite");
+      attr.close(what + ": H5Aclose");
+    }
+  } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    Handle attr = checked(H5Acreate2(obj, name.c_str(), h5t_native_int64(), space.get(),
+                                     h5p_default(), h5p_default()),
+                          H5Aclose, what + ": H5Acreate2");
+    check(H5Awrite(attr.get(), h5t_native_int64(), i), what + ": H5Awrite");
+    attr.close(what + ": H5Aclose");
+  } else {
+    const double d = std::get<double>(value);
+    Handle attr = checked(H5Acreate2(obj, name.c_str(), h5t_native_double(), space.get(),
+                                     h5p_default(), h5p_default()),
+                          H5Aclose, what + ": H5Acreate2");
+    check(H5Awrite(attr.get(), h5t_native_double(), &d), what + ": H5Awrite");
+    attr.close(what + ": H5Aclose");
+  }
+}
+
+void write_attrs(hid_t obj, const Attributes& attrs, const std::string& owner) {
+  for (const auto& [name, value] : attrs) write_attr(obj, name, value, owner);
+}
+
+/// @brief Chunk shape per the layout conventions above, or empty for contiguous storage.
+std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& shape, bool time_first) {
+  hsize_t n = 1;
+  for (const auto s : shape) n *= s;
+  if (shape.empty() || n == 0) return {};
+  if (!time_first && n < kChunkThresholdElements) return {};
+  std::vector<hsize_t> chunk = shape;
+  if (time_first) chunk[0] = std::min<hsize_t>(shape[0], kTimeChunk);
+  const hsize_t max_elems = kMaxChunkBytes / sizeof(double);
+  for (std::size_t i = 0; i < chunk.size(); ++i) {
+    hsize_t inner = 1;
+    for (std::size_t k = i + 1; k < chunk.size(); ++k) inner *= chunk[k];
+    if (chunk[i] * inner <= max_elems) break;
+    chunk[i] = std::max<hsize_t>(1, max_elems / inner);
+  }
+  return chunk;
+}
+
+/// @brief Dataset creation properties shared by all datasets: no timestamps (reproducible
+/// bytes) and tracked attribute creation order (netCDF-4 convention).
+Handle dataset_plist(const std::string& what) {
+  Handle dcpl = make_plist(h5p_dataset_create(), what + ": H5Pcreate");
+  check(H5Pset_obj_track_times(dcpl.get(), false), what + ": H5Pset_obj_track_times");
+  check(H5Pset_attr_creation_order(dcpl.get(), kCreationOrder),
+        what + ": H5Pset_attr_creation_order");
+  return dcpl;
+}
+
+Handle write_text_dataset(hid_t loc, const std::string& name, const std::vector<std::string>& text,
+                          const std::vector<hsize_t>& shape, const std::string& what) {
+  Handle type = string_type(h5t_variable());
+  Handle space = simple_space(shape, what + ": H5Screate");
+  Handle dcpl = dataset_plist(what);
+  Handle dset = checked(H5Dcreate2(loc, name.c_str(), type.get(), space.get(), h5p_default(),
+                                   dcpl.get(), h5p_default()),
+                        H5Dclose, what + ": H5Dcreate2");
+  if (!text.empty()) {
+    std::vector<const char*> ptrs;
+    ptrs.reserve(text.size());
+    for (const auto& t : text) ptrs.push_back(t.c_str());
+    check(H5Dwrite(dset.get(), type.get(), h5s_all(), h5s_all(), h5p_default(), ptrs.data()),
+          what + ": H5Dwrite");
+  }
+  return dset;
+}
+
+Handle write_numeric_dataset(hid_t loc, const std::string& name, const std::vector<double>& values,
+                             const std::vector<hsize_t>& shape, bool chunk_it, bool time_first,
+                             const std::string& what) {
+  Handle space = simple_space(shape, what + ": H5Screate");
+  Handle dcpl = dataset_plist(what);
+  if (chunk_it) {
+    const auto chunk = chunk_shape(shape, time_first);
+    if (!chunk.empty()) {
+      check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()),
+            what + ": H5Pset_chunk");
+      check(H5Pset_shuffle(dcpl.get()), what + ": H5Pset_shuffle");
+      check(H5Pset_deflate(dcpl.get(), kDeflateLevel), what + ": H5Pset_deflate");
+    }
+  }
+  // Stored as little-endian IEEE float64 regardless of the host (what numpy calls '<f8').
+  Handle dset = checked(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.get(), h5p_default(),
+                                   dcpl.get(), h5p_default()),
+                        H5Dclose, what + ": H5Dcreate2");
+  if (!values.empty()) {
+    check(H5Dwrite(dset.get(), h5t_native_double(), h5s_all(), h5s_all(), h5p_default(),
+                   values.data()),
+          what + ": H5Dwrite");
+  }
+  return dset;
+}
+
+Handle group_plist(const std::string& what) {
+  Handle gcpl = make_plist(h5p_group_create(), what + ": H5Pcreate");
+  check(H5Pset_link_creation_order(gcpl.get(), kCreationOrder),
+        what + ": H5Pset_link_creation_order");
+  check(H5Pset_attr_creation_order(gcpl.get(), kCreationOrder),
+        what + ": H5Pset_attr_creation_order");
+  check(H5Pset_obj_track_times(gcpl.get(), false), what + ": H5Pset_obj_track_times");
+  return gcpl;
+}
+
+/// @brief Opens (creating on first use) the group at `path` below the root; cached in `groups`.
+hid_t open_group(hid_t root, const std::string& path, std::map<std::string, Handle>& groups) {
+  if (path.empty()) return root;
+  if (const auto it = groups.find(path); it != groups.end()) return it->second.get();
+  hid_t parent = root;
+  std::string prefix;
+  for (const auto& part : split_group(path)) {
+    prefix += prefix.empty() ? part : "/" + part;
+    auto it = groups.find(prefix);
+    if (it == groups.end()) {
+      const std::string what = "creating group '" + prefix + "'";
+      Handle gcpl = group_plist(what);
+      Handle g = checked(H5Gcreate2(parent, part.c_str(), h5p_default(), gcpl.get(), h5p_default()),
+                         H5Gclose, what + ": H5Gcreate2");
+      it = groups.emplace(prefix, std::move(g)).first;
+    }
+    parent = it->second.get();
+  }
+  return parent;
+}
+
+void write_contents(hid_t file, const Dataset& data) {
+  Handle root = checked(H5Gopen2(file, "/", h5p_default()), H5Gclose, "H5Gopen2('/')");
+  write_attrs(root.get(), data.attrs, "the root group");
+
+  std::map<std::string, Handle> scales;
+  std::map<std::string, std::size_t> sizes;
+  for (const auto& d : data.dims) {
+    const std::string what = "writing dimension '" + d.name + "'";
+    const std::vector<hsize_t> shape{d.size()};
+    Handle dset = d.text.empty() ? write_numeric_dataset(root.get(), d.name, d.numeric, shape,
+                                                         false, false, what)
+                                 : write_text_dataset(root.get(), d.name, d.text, shape, what);
+    check(H5DSset_scale(dset.get(), d.name.c_str()), what + ": H5DSset_scale");
+    write_attrs(dset.get(), d.attrs, "dimension '" + d.name + "'");
+    sizes.emplace(d.name, d.size());
+    scales.emplace(d.name, std::move(dset));
+  }
+
+  std::map<std::string, Handle> groups;
+  for (const auto& v : data.vars) {
+    const std::string label = var_label(v);
+    const std::string what = "writing " + label;
+    const hid_t loc = open_group(root.get(), v.group, groups);
+    std::vector<hsize_t> shape;
+    for (const auto& dim : v.dims) shape.push_back(sizes.at(dim));
+    const bool time_first = !v.dims.empty() && v.dims.front() == "time";
+    Handle dset = v.text.empty()
+                      ? write_numeric_dataset(loc, v.name, v.values, shape, true, time_first, what)
+                      : write_text_dataset(loc, v.name, v.text, shape, what);
+    for (std::size_t k = 0; k < v.dims.size(); ++k) {
+      check(H5DSattach_scale(dset.get(), scales.at(v.dims[k]).get(), static_cast<unsigned>(k)),
+            what + ": H5DSattach_scale('" + v.dims[k] + "')");
+    }
+    write_attrs(dset.get(), v.attrs, label);
+    dset.close(what + ": H5Dclose");
+  }
+  for (auto& [path, g] : groups) g.close("closing group '" + path + "': H5Gclose");
+  for (auto& [name, s] : scales) s.close("closing dimension '" + name + "': H5Dclose");
+  root.close("closing the root group: H5Gclose");
+}
+
+/// @brief Builds the whole file in memory (HDF5 core driver, no backing store) and returns its
+/// bytes. `name` only appears in HDF5's bookkeeping; nothing touches the disk here.
+std::vector<unsigned char> build_image(const Dataset& data, const std::string& name) {
+  Handle fcpl = make_plist(h5p_file_create(), "H5Pcreate(file creation)");
+  check(H5Pset_link_creation_order(fcpl.get(), kCreationOrder), "H5Pset_link_creation_order");
+  check(H5Pset_attr_creation_order(fcpl.get(), kCreationOrder), "H5Pset_attr_creation_order");
+  check(H5Pset_obj_track_times(fcpl.get(), false), "H5Pset_obj_track_times");
+  Handle fapl = make_plist(h5p_file_access(), "H5Pcreate(file access)");
+  check(H5Pset_fapl_core(fapl.get(), kCoreIncrement, false), "H5Pset_fapl_core");
+  // STRONG: closing the file closes anything still open in it, so nothing outlives a failure.
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
+
+  Handle file = checked(H5Fcreate(name.c_str(), h5f_acc_trunc(), fcpl.get(), fapl.get()), H5Fclose,
+                        "H5Fcreate");
+  write_contents(file.get(), data);
+  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "H5Fflush");
+  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
+  if (size < 0) fail("H5Fget_file_image (size)");
+  std::vector<unsigned char> image(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(file.get(), image.data(), image.size()) != size) fail("H5Fget_file_image");
+  file.close("H5Fclose");
+  return image;
+}
+
+std::string errno_text(int err) {
+  return std::error_code(err, std::generic_category()).message();
+}
+
+/// @brief Creates (or truncates) `tmp`, writes `image`, fsync()s and closes it. Sets `created`
+/// once the file exists so that the caller removes it on failure.
+void write_image(const fs::path& tmp, const std::vector<unsigned char>& image, bool& created) {
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (fd < 0) throw WriteFailure("creating '" + tmp.string() + "' failed: " + errno_text(errno));
+  created = true;
+  int err = 0;
+  std::string what;
+  std::size_t done = 0;
+  while (done < image.size()) {
+    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      // write() returning 0 for a non-empty request does not happen on regular files; treat it
+      // as "no space" rather than looping forever.
+      err = n < 0 ? errno : ENOSPC;
+      what = "writing";
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (err == 0 && ::fsync(fd) != 0) {
+    err = errno;
+    what = "fsync of";
+  }
+  // close() can report delayed write errors (e.g. on NFS), so its result counts too.
+  if (::close(fd) != 0 && err == 0) {
+    err = errno;
+    what = "closing";
+  }
+  if (err != 0) throw WriteFailure(what + " '" + tmp.string() + "' failed: " + errno_text(err));
+}
+
+/// @brief fsync()s a directory so that a rename in it is durable; file systems that cannot sync
+/// directories (EINVAL) are accepted.
+void fsync_directory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    throw WriteFailure("opening '" + dir.string() + "' for fsync failed: " + errno_text(errno));
+  }
+  const int err = ::fsync(fd) != 0 && errno != EINVAL ? errno : 0;
+  ::close(fd);
+  if (err != 0) throw WriteFailure("fsync of '" + dir.string() + "' failed: " + errno_text(err));
+}
+
+/// @brief Moves the finished temporary file into place. Without `force` the rename refuses to
+/// replace a file that appeared while the run was going (RENAME_NOREPLACE), falling back to a
+/// check-then-rename on file systems without renameat2 support.
+void publish(const fs::path& tmp, const fs::path& path, bool force) {
+  if (!force) {
+    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0) return;
+    const int err = errno;
+    if (err == EEXIST) {
+      throw OutputError("output file '" + path.string() +
+                        "' appeared during the run; pass --force to overwrite");
+    }
+    if (err != EINVAL && err != ENOSYS && err != ENOTSUP) {
+      throw WriteFailure("renaming '" + tmp.string() + "' failed: " + errno_text(err));
+    }
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(path, ec))) {
+      throw OutputError("output file '" + path.string() +
+                        "' appeared during the run; pass --force to overwrite");
+    }
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw WriteFailure("renaming '" + tmp.string() + "' failed: " + errno_text(errno));
+  }
+}
+
+fs::path parent_dir(const fs::path& path) {
+  const fs::path parent = path.parent_path();
+  return parent.empty() ? fs::path(".") : parent;
+}
+
+}  // namespace
+
+void check_output_target(const fs::path& path, bool force) {
+  const std::string shown = path.string();
+  if (path.empty() || !path.has_filename()) {
+    throw OutputError("cannot write '" + shown + "': the path does not name a file");
+  }
+  const fs::path dir = parent_dir(path);
+  std::error_code ec;
+  const auto dir_status = fs::status(dir, ec);
+  if (!fs::exists(dir_status)) {
+    throw OutputError("cannot write '" + shown + "': directory '" + dir.string() +
+                      "' does not exist");
+  }
+  if (!fs::is_directory(dir_status)) {
+    throw OutputError("cannot write '" + shown + "': '" + dir.string() + "' is not a directory");
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw OutputError("cannot write '" + shown + "': directory '" + dir.string() +
+                      "' is not writable (" + errno_text(errno) + ")");
+  }
+  const auto status = fs::status(path, ec);
+  if (fs::is_directory(status)) {
+    throw OutputError("cannot write '" + shown + "': it is a directory");
+  }
+  // symlink_status: a dangling symlink is still something --force would replace.
+  if (!force && fs::exists(fs::symlink_status(path, ec))) {
+    throw OutputError("output file '" + shown + "' exists; pass --force to overwrite");
+  }
+}
+
+void write_hdf5(const Dataset& data, const fs::path& path, bool force) {
+  validate(data);
+  check_output_target(path, force);
+
+  const fs::path tmp = fs::path(path.string() + ".tmp-" + std::to_string(::getpid()));
+  QuietHdf5Errors quiet;
+  bool created = false;
+  const auto discard = [&] {
+    // Only remove what this call created: a stale directory of the same name is left alone.
+    if (created) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+    }
+  };
+  try {
+    // Build first, then write: nothing is on disk if HDF5 fails, and the disk is only touched by
+    // our own POSIX calls, whose errors (ENOSPC, EFBIG, EIO) we handle precisely.
+    std::vector<unsigned char> image = build_image(data, tmp.string());
+    write_image(tmp, image, created);
+    image = {};  // release the copy before the (cheap) rename
+    publish(tmp, path, force);
+  } catch (const OutputError&) {
+    discard();
+    throw;
+  } catch (const std::exception& e) {
+    discard();
+    throw OutputError("cannot write '" + path.string() + "': " + e.what());
+  } catch (...) {
+    discard();
+    throw OutputError("cannot write '" + path.string() + "': unknown error");
+  }
+  // The rename is only durable once the directory entry is on disk. The new file is already in
+  // place, so a failure here is reported but cannot restore the old file.
+  try {
+    fsync_directory(parent_dir(path));
+  } catch (const std::exception& e) {
+    throw OutputError("wrote '" + path.string() +
+                      "' but could not sync its directory: " + e.what());
+  }
+}
+
+}  // namespace brocken::io

@@ -1,0 +1,668 @@
+#include "engine/scenario/load.hpp"
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
+#include <fmt/format.h>
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+namespace brocken::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Scenario files are small configuration; anything larger is a mistake or hostile.
+constexpr std::size_t kMaxFileBytes = std::size_t{16} << 20;
+/// Deepest allowed nesting of sequences and maps. The tree is walked recursively (conversion,
+/// merging, destruction), so the bound also keeps the stack small. yaml-cpp's own parser stops
+/// at 500 levels (DepthGuard), which is reported with the same message.
+constexpr int kMaxDepth = 256;
+/// Upper bounds on the converted tree (keys count as nodes). YAML aliases let a few kilobytes
+/// expand to billions of nodes ("billion laughs"), and deep, long keys make key paths quadratic
+/// in size. Real scenarios have a few thousand nodes; bulk data belongs in CSV files.
+constexpr std::size_t kMaxNodes = 500'000;
+constexpr std::size_t kMaxTreeBytes = std::size_t{256} << 20;
+/// Longest `extends:` chain; real chains are two or three files deep.
+constexpr std::size_t kMaxChain = 64;
+constexpr const char* kCommandLine = "<command line>";
+constexpr std::string_view kDepthMessage = "nesting is deeper than 256 levels";
+
+/// Where the first non-UTF-8 or control byte is, if any (1-based line, byte column).
+struct TextProblem {
+  int line = 0;
+  int column = 0;
+  std::string message;
+};
+
+/// Decodes one UTF-8 sequence starting at `i`; returns its code point and advances `i`, or
+/// returns nullopt (invalid, overlong, surrogate or out of range).
+std::optional<char32_t> decode_utf8(std::string_view text, std::size_t& i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  std::size_t len = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if ((c & 0xe0U) == 0xc0U) {
+    len = 2;
+    cp = c & 0x1fU;
+    min = 0x80;
+  } else if ((c & 0xf0U) == 0xe0U) {
+    len = 3;
+    cp = c & 0x0fU;
+    min = 0x800;
+  } else if ((c & 0xf8U) == 0xf0U) {
+    len = 4;
+    cp = c & 0x07U;
+    min = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  if (i + len > text.size()) return std::nullopt;
+  for (std::size_t k = 1; k < len; ++k) {
+    const unsigned char cont = byte(i + k);
+    if ((cont & 0xc0U) != 0x80U) return std::nullopt;
+    cp = (cp << 6U) | (cont & 0x3fU);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return std::nullopt;
+  i += len;
+  return cp;
+}
+
+/// YAML text must be UTF-8 made of printable characters (YAML 1.2, 5.1), plus tab, CR, LF.
+/// Checking before yaml-cpp sees the text turns binary junk into one clear message and keeps
+/// yaml-cpp's scanner on input it was written for.
+std::optional<TextProblem> check_text(std::string_view text) {
+  std::size_t i = 0;
+  int line = 1;
+  std::size_t line_start = 0;
+  if (text.size() >= 2 &&
+      ((text[0] == '\xff' && text[1] == '\xfe') || (text[0] == '\xfe' && text[1] == '\xff'))) {
+    return TextProblem{1, 1, "file is UTF-16 text; save it as UTF-8"};
+  }
+  if (text.substr(0, 3) == "\xef\xbb\xbf") i = 3;  // a UTF-8 byte order mark is allowed first
+  while (i < text.size()) {
+    const std::size_t at = i;
+    const auto column = [&] { return static_cast<int>(at - line_start) + 1; };
+    const std::optional<char32_t> cp = decode_utf8(text, i);
+    if (!cp) {
+      return TextProblem{line, column(),
+                         fmt::format("invalid UTF-8 byte 0x{:02x}; YAML text must be UTF-8",
+                                     static_cast<unsigned char>(text[at]))};
+    }
+    const char32_t c = *cp;
+    const bool printable = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0x7e) ||
+                           c == 0x85 || (c >= 0xa0 && c <= 0xd7ff) ||
+                           (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000;
+    if (!printable) {
+      return TextProblem{line, column(),
+                         fmt::format("control character U+{:04X} is not allowed in YAML text",
+                                     static_cast<std::uint32_t>(c))};
+    }
+    if (c == '\n') {
+      ++line;
+      line_start = i;
+    }
+  }
+  return std::nullopt;
+}
+
+SourcePos pos_of(const std::string& file, const YAML::Mark& mark) {
+  // yaml-cpp marks are 0-based; a null mark (-1) means "unknown".
+  if (mark.line < 0) return SourcePos{file, 0, 0};
+  return SourcePos{file, mark.line + 1, mark.column + 1};
+}
+
+/// First parsing pass: only records where each document starts. Counting documents through
+/// the event interface (rather than YAML::LoadAll) lets the loader stop when yaml-cpp stops
+/// making progress.
+/// It also counts nodes and stops the parse past kMaxNodes, before yaml-cpp builds its own
+/// tree: that costs about 500 bytes a node, so a 16 MiB list of numbers would take gigabytes.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  /// Thrown through yaml-cpp's parser to stop it.
+  struct TooManyNodes {
+    YAML::Mark mark;
+  };
+
+  void OnDocumentStart(const YAML::Mark& mark) override { starts_.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    count(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    count(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    count(mark);
+  }
+  void OnMapEnd() override {}
+
+  [[nodiscard]] const std::vector<YAML::Mark>& starts() const noexcept { return starts_; }
+
+ private:
+  void count(const YAML::Mark& mark) {
+    if (++nodes_ > kMaxNodes) throw TooManyNodes{mark};
+  }
+
+  std::vector<YAML::Mark> starts_;
+  std::size_t nodes_ = 0;
+};
+
+std::string too_large_message() {
+  return fmt::format(
+      "document is too large: more than {} YAML nodes or {} MiB (keys count as nodes, and "
+      "each use of an alias counts in full)",
+      kMaxNodes, kMaxTreeBytes >> 20);
+}
+
+bool same_mark(const YAML::Mark& a, const YAML::Mark& b) {
+  return a.pos == b.pos && a.line == b.line && a.column == b.column;
+}
+
+/// Converts yaml-cpp nodes to Node, checking what yaml-cpp accepts silently: duplicate keys,
+/// non-scalar keys, merge keys (`<<`, unsupported by yaml-cpp), depth and size limits.
+class Converter {
+ public:
+  /// `fixed` (if set) is used as the position of every node: values given on the command line.
+  Converter(std::string file, Diagnostics& diags, std::optional<SourcePos> fixed)
+      : file_(std::move(file)), diags_(diags), fixed_(std::move(fixed)) {}
+
+  /// `pos` is the node's position; map entries get their key's position (see node.hpp users:
+  /// an error about an entry points at the line and column where the entry starts).
+  Node convert(const YAML::Node& y, const SourcePos& pos, std::string path, int depth) {
+    if (aborted_) return Node::make_null(pos, std::move(path));
+    // `depth` counts the sequences and maps around this node; a container at depth 256 would
+    // be the 257th level.
+    if (depth >= kMaxDepth && (y.IsSequence() || y.IsMap())) {
+      // The key path of a node 256 levels down is itself unreadable; its start locates it.
+      fail(pos, path.size() > 80 ? path.substr(0, 80) + "..." : path, std::string(kDepthMessage));
+      return Node::make_null(pos, std::move(path));
+    }
+    nodes_ += 1;
+    bytes_ += sizeof(Node) + path.size() + pos.file.size();
+    if (nodes_ > kMaxNodes || bytes_ > kMaxTreeBytes) {
+      fail(pos, {}, too_large_message());
+      return Node::make_null(pos, std::move(path));
+    }
+    switch (y.Type()) {
+      case YAML::NodeType::Scalar:
+        bytes_ += y.Scalar().size();
+        return Node::make_scalar(y.Scalar(), pos, std::move(path));
+      case YAML::NodeType::Sequence:
+        return convert_sequence(y, pos, std::move(path), depth);
+      case YAML::NodeType::Map:
+        return convert_map(y, pos, std::move(path), depth);
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined:
+        break;
+    }
+    return Node::make_null(pos, std::move(path));
+  }
+
+  [[nodiscard]] SourcePos position(const YAML::Mark& mark) const {
+    return fixed_ ? *fixed_ : pos_of(file_, mark);
+  }
+
+ private:
+  /// Depth and size problems are reported once per document and stop the conversion: after
+  /// the first one, the rest would only repeat it (possibly millions of times).
+  void fail(const SourcePos& pos, const std::string& path, std::string message) {
+    if (!aborted_) diags_.add(pos, path, std::move(message));
+    aborted_ = true;
+  }
+
+  Node convert_sequence(const YAML::Node& y, const SourcePos& pos, std::string path, int depth) {
+    std::vector<Node> items;
+    items.reserve(y.size());
+    std::size_t index = 0;
+    for (const YAML::Node& item : y) {
+      if (aborted_) break;
+      items.push_back(
+          convert(item, position(item.Mark()), fmt::format("{}[{}]", path, index), depth + 1));
+      ++index;
+    }
+    return Node::make_sequence(std::move(items), pos, std::move(path));
+  }
+
+  Node convert_map(const YAML::Node& y, const SourcePos& pos, std::string path, int depth) {
+    std::vector<std::pair<std::string, Node>> entries;
+    entries.reserve(y.size());
+    std::unordered_map<std::string, SourcePos> seen;
+    // Iterate by value: yaml-cpp's iterator `operator->` returns a temporary proxy, so a
+    // reference to `it->first` would dangle.
+    for (const auto& entry : y) {
+      if (aborted_) break;
+      const YAML::Node& key = entry.first;
+      const SourcePos key_pos = position(key.Mark());
+      if (!key.IsScalar()) {
+        const Node::Kind kind = key.IsSequence() ? Node::Kind::kSequence
+                                : key.IsMap()    ? Node::Kind::kMap
+                                                 : Node::Kind::kNull;
+        diags_.add(key_pos, path,
+                   fmt::format("a key must be a scalar, got {}", Node::kind_name(kind)));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      std::string child_path = join_key_path(path, name);
+      if (name == "<<" && key.Tag() == "?") {
+        diags_.add(key_pos, child_path,
+                   "YAML merge keys ('<<') are not supported; use 'extends:' or repeat the values");
+        continue;
+      }
+      const auto [where, inserted] = seen.emplace(name, key_pos);
+      if (!inserted) {
+        const SourcePos& first = where->second;
+        diags_.add(key_pos, child_path,
+                   !fixed_ && first.line > 0
+                       ? fmt::format("duplicate key '{}' (first defined at line {}, column {})",
+                                     name, first.line, first.column)
+                       : fmt::format("duplicate key '{}'", name));
+        continue;
+      }
+      // Keys count as nodes, as in the first parsing pass (DocumentCounter).
+      nodes_ += 1;
+      bytes_ += name.size();
+      entries.emplace_back(name, convert(entry.second, key_pos, std::move(child_path), depth + 1));
+    }
+    return Node::make_map(std::move(entries), pos, std::move(path));
+  }
+
+  std::string file_;
+  Diagnostics& diags_;
+  std::optional<SourcePos> fixed_;
+  std::size_t nodes_ = 0;
+  std::size_t bytes_ = 0;
+  bool aborted_ = false;
+};
+
+/// Result of parsing one text: `empty` when it holds no YAML document at all.
+struct Parsed {
+  bool ok = false;
+  bool empty = false;
+  Node root;
+};
+
+/// Parses `text`; every node is placed in `file`, or at `fixed` when given (overrides).
+/// `path` and `depth` are where the parsed tree will be attached.
+Parsed parse_text(std::string_view text, const std::string& file, Diagnostics& diags,
+                  const std::optional<SourcePos>& fixed, const std::string& path, int depth) {
+  Parsed out;
+  const auto at = [&](int line, int column) {
+    return fixed ? *fixed : SourcePos{file, line, column};
+  };
+  if (text.size() > kMaxFileBytes) {
+    diags.add(at(0, 0), path,
+              fmt::format("text is larger than the {} MiB limit", kMaxFileBytes >> 20));
+    return out;
+  }
+  if (const std::optional<TextProblem> problem = check_text(text)) {
+    diags.add(at(problem->line, problem->column), path, problem->message);
+    return out;
+  }
+  const std::string owned(text);
+  std::size_t documents = 0;
+  YAML::Mark second_start;
+  YAML::Node doc;
+  try {
+    DocumentCounter counter;
+    std::istringstream stream(owned);
+    YAML::Parser parser(stream);
+    while (parser.HandleNextDocument(counter)) {
+      const std::vector<YAML::Mark>& starts = counter.starts();
+      if (starts.size() >= 2 && same_mark(starts[starts.size() - 1], starts[starts.size() - 2])) {
+        // yaml-cpp leaves a token it cannot start a node with (a stray ',' at the top level)
+        // unconsumed and reports an endless series of empty documents; YAML::LoadAll would
+        // collect them until memory runs out.
+        const YAML::Mark& m = starts.back();
+        const auto at_pos = static_cast<std::size_t>(m.pos);
+        diags.add(fixed ? *fixed : pos_of(file, m), path,
+                  m.pos >= 0 && at_pos < owned.size()
+                      ? fmt::format("invalid YAML: unexpected '{}'", owned[at_pos])
+                      : std::string("invalid YAML: unexpected token"));
+        return out;
+      }
+    }
+    documents = counter.starts().size();
+    if (documents > 1) second_start = counter.starts()[1];
+    if (documents == 1) doc = YAML::Load(owned);
+  } catch (const DocumentCounter::TooManyNodes& e) {
+    diags.add(fixed ? *fixed : pos_of(file, e.mark), path, too_large_message());
+    return out;
+  } catch (const YAML::DeepRecursion& e) {
+    diags.add(fixed ? *fixed : pos_of(file, e.mark), path, std::string(kDepthMessage));
+    return out;
+  } catch (const YAML::Exception& e) {
+    // ParserException and everything else yaml-cpp throws carry a mark and a bare message.
+    diags.add(fixed ? *fixed : pos_of(file, e.mark), path,
+              e.msg.empty() ? std::string("invalid YAML") : "invalid YAML: " + e.msg);
+    return out;
+  } catch (const std::exception& e) {
+    diags.add(at(0, 0), path, fmt::format("cannot parse YAML: {}", e.what()));
+    return out;
+  }
+  if (documents == 0) {
+    out.ok = true;
+    out.empty = true;
+    out.root = Node::make_null(at(1, 1), path);
+    return out;
+  }
+  Converter converter(file, diags, fixed);
+  if (documents > 1) {
+    diags.add(converter.position(second_start), path,
+              fmt::format("expected one YAML document, found {} (remove the '---' separators)",
+                          documents));
+    return out;
+  }
+  try {
+    out.root = converter.convert(doc, converter.position(doc.Mark()), path, depth);
+  } catch (const YAML::Exception& e) {
+    diags.add(fixed ? *fixed : pos_of(file, e.mark), path, "invalid YAML: " + e.msg);
+    return out;
+  }
+  // Duplicate or unusable keys were reported and left out; the rest of the tree is sound, so
+  // callers go on (following `extends`, applying overrides) to report every other problem too.
+  out.ok = true;
+  return out;
+}
+
+/// Why a file could not be read, or its bytes.
+struct FileText {
+  std::optional<std::string> text;
+  std::string error;
+};
+
+FileText read_file(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return {std::nullopt, "is a directory, not a file"};
+  struct Closer {
+    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+  };
+  errno = 0;
+  const std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    const int err = errno != 0 ? errno : ENOENT;
+    return {std::nullopt, std::generic_category().message(err)};
+  }
+  // Read at most one byte past the limit instead of trusting the file size: FIFOs and
+  // character devices report no size, and a file may grow while it is read.
+  std::string text;
+  char buffer[1 << 16];
+  while (text.size() <= kMaxFileBytes) {
+    const std::size_t got = std::fread(buffer, 1, sizeof buffer, file.get());
+    text.append(buffer, got);
+    if (got < sizeof buffer) {
+      if (std::ferror(file.get()) != 0) return {std::nullopt, "read error"};
+      break;
+    }
+  }
+  if (text.size() > kMaxFileBytes) {
+    return {std::nullopt, fmt::format("file is larger than the {} MiB limit for scenario files",
+                                      kMaxFileBytes >> 20)};
+  }
+  return {std::move(text), {}};
+}
+
+/// Identity of a file for cycle detection: symlinks and `..` resolved where possible.
+fs::path identity_of(const fs::path& path) {
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(path, ec);
+  if (!ec) return canonical;
+  const fs::path absolute = fs::absolute(path, ec);
+  return ec ? path.lexically_normal() : absolute.lexically_normal();
+}
+
+/// Merges `derived` over `base`: maps key by key (recursively), everything else replaced whole.
+/// The merged map takes the derived map's position: that file wrote the winning key.
+Node merge(Node base, Node derived) {
+  if (!base.is_map() || !derived.is_map()) return derived;
+  std::vector<std::pair<std::string, Node>> entries = base.take_entries();
+  std::unordered_map<std::string, std::size_t> index;
+  index.reserve(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) index.emplace(entries[i].first, i);
+  for (auto& [key, value] : derived.take_entries()) {
+    if (const auto it = index.find(key); it != index.end()) {
+      Node& slot = entries[it->second].second;
+      slot = merge(std::move(slot), std::move(value));
+    } else {
+      index.emplace(key, entries.size());
+      entries.emplace_back(key, std::move(value));
+    }
+  }
+  return Node::make_map(std::move(entries), derived.pos(), derived.path());
+}
+
+/// Loads one file of the chain. Problems opening it are reported at `open_pos` (the `extends`
+/// key that named it as `named_as`) when given, else at the file itself.
+std::optional<Node> load_layer(const std::string& display, Diagnostics& diags,
+                               const std::optional<SourcePos>& open_pos,
+                               const std::string& named_as) {
+  FileText file = read_file(display);
+  if (!file.text) {
+    if (open_pos) {
+      diags.add(
+          *open_pos, "extends",
+          fmt::format("cannot read '{}' (resolved to '{}'): {}", named_as, display, file.error));
+    } else {
+      diags.add(SourcePos{display, 0, 0}, {}, fmt::format("cannot read file: {}", file.error));
+    }
+    return std::nullopt;
+  }
+  Parsed parsed = parse_text(*file.text, display, diags, std::nullopt, {}, 0);
+  if (!parsed.ok) return std::nullopt;
+  if (parsed.empty) {
+    diags.add(SourcePos{display, 1, 1}, {}, "file is empty; a scenario is a YAML mapping");
+    return std::nullopt;
+  }
+  if (!parsed.root.is_map()) {
+    diags.add(parsed.root.pos(), {},
+              fmt::format("the top level of a scenario file must be a mapping, got {}",
+                          Node::kind_name(parsed.root.kind())));
+    return std::nullopt;
+  }
+  return std::move(parsed.root);
+}
+
+/// One parsed `--set` override.
+struct Override {
+  std::vector<std::string> keys;
+  std::string key_path;
+  SourcePos pos;
+  Node value;
+};
+
+std::string trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::optional<Override> parse_override(const std::string& text, std::size_t index,
+                                       Diagnostics& diags) {
+  const SourcePos pos{kCommandLine, 1, static_cast<int>(index + 1)};
+  if (const std::optional<TextProblem> problem = check_text(text)) {
+    diags.add(pos, {}, fmt::format("override is not valid text: {}", problem->message));
+    return std::nullopt;
+  }
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos) {
+    diags.add(pos, {}, fmt::format("override '{}' must have the form key.path=value", text));
+    return std::nullopt;
+  }
+  Override out;
+  out.pos = pos;
+  out.key_path = trim(std::string_view(text).substr(0, eq));
+  if (out.key_path.empty()) {
+    diags.add(pos, {}, fmt::format("override '{}' has an empty key", text));
+    return std::nullopt;
+  }
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = out.key_path.find('.', start);
+    out.keys.push_back(out.key_path.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  for (const std::string& key : out.keys) {
+    if (key.empty()) {
+      diags.add(pos, out.key_path, "override key path has an empty key (check the dots)");
+      return std::nullopt;
+    }
+  }
+  if (out.keys.size() > static_cast<std::size_t>(kMaxDepth)) {
+    diags.add(pos, {}, std::string(kDepthMessage));
+    return std::nullopt;
+  }
+  if (out.keys.front() == "extends") {
+    diags.add(pos, out.key_path, "'extends' cannot be overridden");
+    return std::nullopt;
+  }
+  Parsed parsed = parse_text(std::string_view(text).substr(eq + 1), kCommandLine, diags, pos,
+                             out.key_path, static_cast<int>(out.keys.size()));
+  if (!parsed.ok) return std::nullopt;
+  out.value = std::move(parsed.root);
+  return out;
+}
+
+void apply_override(Node& root, Override& o, Diagnostics& diags) {
+  Node* cur = &root;
+  std::string path;
+  for (std::size_t i = 0; i + 1 < o.keys.size(); ++i) {
+    path = join_key_path(path, o.keys[i]);
+    Node* child = cur->find_mutable(o.keys[i]);
+    if (child == nullptr || child->is_null()) {
+      // An absent or empty (null) section becomes a map holding the overridden key.
+      cur->set_entry(o.keys[i], Node::make_map({}, o.pos, path));
+      child = cur->find_mutable(o.keys[i]);
+    } else if (!child->is_map()) {
+      const SourcePos& where = child->pos();
+      diags.add(o.pos, o.key_path,
+                fmt::format("cannot set a key inside '{}': it is {}{}", path,
+                            Node::kind_name(child->kind()),
+                            where.line > 0 ? fmt::format(" (written at {}:{}:{})", where.file,
+                                                         where.line, where.column)
+                                           : std::string()));
+      return;
+    }
+    cur = child;
+  }
+  cur->set_entry(o.keys.back(), std::move(o.value));
+}
+
+}  // namespace
+
+Node parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags) {
+  const std::size_t before = diags.size();
+  Parsed parsed = parse_text(text, file, diags, std::nullopt, {}, 0);
+  if (!parsed.ok || diags.size() != before) return Node::make_null(SourcePos{file, 0, 0}, {});
+  return std::move(parsed.root);
+}
+
+Document load_document(const fs::path& file, const std::vector<std::string>& overrides) {
+  Diagnostics diags;
+  Document doc;
+  doc.file = file;
+
+  // Read the chain, most-derived first. Each layer loses its `extends` key here.
+  std::vector<Node> layers;
+  std::vector<fs::path> identities;
+  std::string display = file.string();
+  std::optional<SourcePos> named_at;  // the `extends` key that named `display`
+  std::string named_as;
+  bool chain_ok = true;
+  while (true) {
+    std::optional<Node> root = load_layer(display, diags, named_at, named_as);
+    if (!root) {
+      chain_ok = false;
+      break;
+    }
+    doc.chain.emplace_back(display);
+    identities.push_back(identity_of(display));
+
+    std::optional<Node> extends;
+    std::vector<std::pair<std::string, Node>> entries = root->take_entries();
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+      if (it->first == "extends") {
+        extends = std::move(it->second);
+        entries.erase(it);
+        break;
+      }
+    }
+    layers.push_back(Node::make_map(std::move(entries), root->pos(), root->path()));
+    if (!extends) break;
+
+    if (!extends->is_scalar() || extends->scalar().empty()) {
+      diags.add(extends->pos(), "extends",
+                fmt::format("expected the path of a scenario file, got {}",
+                            extends->is_scalar() ? std::string("an empty string")
+                                                 : std::string(Node::kind_name(extends->kind()))));
+      chain_ok = false;
+      break;
+    }
+    const fs::path named(extends->scalar());
+    const fs::path next =
+        (named.is_absolute() ? named : fs::path(display).parent_path() / named).lexically_normal();
+    const fs::path next_identity = identity_of(next);
+    for (std::size_t i = 0; i < identities.size(); ++i) {
+      if (identities[i] != next_identity) continue;
+      std::string cycle;
+      for (std::size_t k = i; k < doc.chain.size(); ++k) cycle += doc.chain[k].string() + " -> ";
+      cycle += next.string();
+      diags.add(extends->pos(), "extends", fmt::format("extends cycle: {}", cycle));
+      chain_ok = false;
+      break;
+    }
+    if (!chain_ok) break;
+    if (layers.size() >= kMaxChain) {
+      diags.add(extends->pos(), "extends",
+                fmt::format("extends chain is longer than {} files", kMaxChain));
+      chain_ok = false;
+      break;
+    }
+    named_at = extends->pos();
+    named_as = extends->scalar();
+    display = next.string();
+  }
+
+  if (chain_ok) {
+    doc.root = std::move(layers.back());
+    for (std::size_t i = layers.size() - 1; i-- > 0;) {
+      doc.root = merge(std::move(doc.root), std::move(layers[i]));
+    }
+  }
+
+  // Overrides are checked even when the files had errors, so that all problems show at once;
+  // they are applied only to a complete tree.
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    std::optional<Override> o = parse_override(overrides[i], i, diags);
+    if (o && chain_ok) apply_override(doc.root, *o, diags);
+  }
+
+  diags.throw_if_any();
+  doc.resolved_yaml = to_yaml(doc.root);
+  return doc;
+}
+
+}  // namespace brocken::scenario

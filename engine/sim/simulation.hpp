@@ -1,0 +1,51 @@
+#pragma once
+/// @file
+/// @brief The monthly step loop: an ordered list of stages run once per tick. The loop knows
+/// nothing of what the stages do (demography, markets, policies, reporting are all stages).
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "engine/sim/step.hpp"
+
+namespace brocken::sim {
+
+/// @brief One step of the monthly pipeline.
+class Stage {
+ public:
+  Stage() = default;
+  Stage(const Stage&) = delete;
+  Stage& operator=(const Stage&) = delete;
+  virtual ~Stage() = default;
+  /// @brief Short name for logs and the stage listing (`brocken stages`).
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  /// @brief Runs the stage for ctx.tick. Agent-local work goes through ctx.for_agents().
+  virtual void run(StepContext& ctx) = 0;
+};
+
+/// @brief Owns the agents, the stage list and the per-block workspace of one run.
+class Simulation {
+ public:
+  /// @param exec the injected parallel runtime; must outlive the Simulation.
+  Simulation(storage::ColumnStore agents, rng::RunKey run, const sched::Executor& exec,
+             std::size_t block_size);
+  /// @brief Appends a stage (only before the first step()).
+  void add_stage(std::unique_ptr<Stage> stage);
+  /// @brief Runs every stage in order for the current tick, then advances the tick.
+  void step();
+  [[nodiscard]] std::int32_t tick() const noexcept { return tick_; }
+  [[nodiscard]] storage::ColumnStore& agents() noexcept { return agents_; }
+  [[nodiscard]] const storage::ColumnStore& agents() const noexcept { return agents_; }
+  [[nodiscard]] const std::vector<std::unique_ptr<Stage>>& stages() const noexcept { return stages_; }
+
+ private:
+  storage::ColumnStore agents_;
+  rng::RunKey run_;
+  const sched::Executor* exec_;
+  std::size_t block_size_;
+  Workspace workspace_;
+  std::vector<std::unique_ptr<Stage>> stages_;
+  std::int32_t tick_ = 0;
+};
+
+}  // namespace brocken::sim

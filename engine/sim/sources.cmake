@@ -1,0 +1,1 @@
+target_sources(brocken_engine PRIVATE sim/step.cpp sim/simulation.cpp)

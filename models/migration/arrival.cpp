@@ -1,0 +1,173 @@
+// Arrivals across the state border: two free streams (from the rest of Germany, from abroad) and
+// the admission pipeline of third-country skilled workers (applications -> immigration office with
+// limited monthly capacity per district -> procedure of fixed duration -> entry). Serial: new rows
+// are appended in a fixed order (stream, district, sequence), and every attribute of a new person
+// is drawn from its own key, so the result does not depend on threads.
+#include <algorithm>
+#include <cmath>
+
+#include "models/migration/stages.hpp"
+
+namespace brocken::migration {
+namespace {
+
+enum Stream : std::uint64_t { kFromGermany = 1, kFromAbroad = 2, kSkilled = 3 };
+
+class ArrivalStage final : public sim::Stage {
+ public:
+  explicit ArrivalStage(ModelState& s) : s_(s) {
+    double total_pop = 0;
+    double total_vac = 0;
+    for (const auto& d : s_.region->districts) {
+      total_pop += d.population_base;
+      total_vac += d.vacancies;
+    }
+    for (const auto& d : s_.region->districts) {
+      pop_share_.push_back(d.population_base / total_pop);
+      vac_share_.push_back(total_vac > 0 ? d.vacancies / total_vac : d.population_base / total_pop);
+    }
+  }
+  [[nodiscard]] std::string_view name() const override { return "arrival"; }
+
+  void run(sim::StepContext& ctx) override {
+    const auto& p = s_.params.arrival;
+    const std::size_t nd = s_.n_districts();
+    std::uint64_t seq_germany = 0;
+    std::uint64_t seq_abroad = 0;
+    std::uint64_t seq_skilled = 0;
+    const double months_delta = s_.lever(s_.levers.procedure_months_delta);
+    const auto delay = static_cast<std::size_t>(
+        std::max(0.0, std::round(static_cast<double>(p.skilled.procedure_months) + months_delta)));
+    const double applications = p.skilled.applications_per_year / 12.0 * s_.scale *
+                                s_.lever(s_.levers.skilled_applications);
+    const double capacity_lever = s_.lever(s_.levers.office_capacity);
+
+    for (std::size_t d = 0; d < nd; ++d) {
+      DistrictState& ds = s_.districts[d];
+      // Free streams.
+      const std::size_t n_de = take(ds.arrival_carry[0], p.from_germany_per_year / 12.0 * s_.scale * pop_share_[d]);
+      const std::size_t n_ab = take(ds.arrival_carry[1], p.from_abroad_per_year / 12.0 * s_.scale * pop_share_[d]);
+      for (std::size_t k = 0; k < n_de; ++k) {
+        add_person(ctx, rng::agent_key::arrival(kFromGermany, ctx.tick, seq_germany++), d,
+                   Origin::kArrivedGermany, p.from_germany_nationality, p.age_band_shares);
+      }
+      for (std::size_t k = 0; k < n_ab; ++k) {
+        add_person(ctx, rng::agent_key::arrival(kFromAbroad, ctx.tick, seq_abroad++), d,
+                   Origin::kArrivedAbroad, p.from_abroad_nationality, p.age_band_shares);
+      }
+      // Skilled pipeline: queue at the office, capacity-limited processing, fixed procedure time.
+      ds.office_queue += applications * vac_share_[d];
+      const double capacity = p.skilled.office_capacity_per_100k_per_month *
+                              s_.region->districts[d].population_base / 1e5 * s_.scale * capacity_lever;
+      const double processed = std::min(ds.office_queue, capacity);
+      ds.office_queue -= processed;
+      if (ds.pipeline.size() <= delay) ds.pipeline.resize(delay + 1, 0.0);
+      ds.pipeline[delay] += processed;
+      const double entering = ds.pipeline.front();
+      ds.pipeline.pop_front();
+      const std::size_t n_sk = take(ds.application_carry, entering);
+      for (std::size_t k = 0; k < n_sk; ++k) {
+        add_person(ctx, rng::agent_key::arrival(kSkilled, ctx.tick, seq_skilled++), d,
+                   Origin::kArrivedSkilled, NationalityShares{0, 0, 1}, p.skilled.age_band_shares);
+      }
+      s_.flow(d, MonthFlows::kArrivals) += static_cast<double>(n_de + n_ab + n_sk);
+      s_.flow(d, MonthFlows::kArrivalsSkilled) += static_cast<double>(n_sk);
+    }
+  }
+
+ private:
+  /// Whole persons from an expected count, carrying the fraction to the next month.
+  static std::size_t take(double& carry, double expected) {
+    const double total = carry + expected;
+    const double whole = std::floor(total);
+    carry = total - whole;
+    return static_cast<std::size_t>(whole);
+  }
+
+  static std::size_t pick(double u, const double* shares, std::size_t n) {
+    double acc = 0;
+    for (std::size_t k = 0; k + 1 < n; ++k) {
+      acc += shares[k];
+      if (u < acc) return k;
+    }
+    return n - 1;
+  }
+
+  void add_person(sim::StepContext& ctx, std::uint64_t key, std::size_t d, Origin origin,
+                  const NationalityShares& nat_shares, const AgeBandShares& age_shares) {
+    auto& a = *ctx.agents;
+    const auto& c = s_.cols;
+    const auto& p = s_.params;
+    const std::size_t i = a.append_rows(1);
+    rng::Draw draw(ctx.run, key, ctx.tick, decisions::kArrivalAttributes);
+    const std::size_t band = pick(draw.uniform(), age_shares.data(), kAgeBands);
+    const int lo = age_band_lower(static_cast<int>(band));
+    const int hi = band + 1 < kAgeBands ? age_band_lower(static_cast<int>(band) + 1) : 85;
+    const int age_months = lo * 12 + static_cast<int>(draw.below(static_cast<std::uint32_t>((hi - lo) * 12)));
+    const auto nat = static_cast<Nationality>(pick(draw.uniform(), nat_shares.data(), 3));
+    const bool skilled = origin == Origin::kArrivedSkilled;
+    const int entry = static_cast<int>(p.demography.labour_entry_age_years * 12.0);
+    const int retirement = static_cast<int>(p.demography.retirement_age_years * 12.0);
+
+    a.span(c.key)[i] = key;
+    a.span(c.age_months)[i] = static_cast<std::int16_t>(age_months);
+    a.span(c.months_here)[i] = 0;
+    a.span(c.away_months)[i] = 0;
+    a.span(c.arrival_tick)[i] = static_cast<std::int16_t>(ctx.tick);
+    a.span(c.ties)[i] = 0.0F;
+    a.span(c.sex)[i] = static_cast<std::uint8_t>(draw.uniform() < 0.5 ? Sex::kMale : Sex::kFemale);
+    a.span(c.district)[i] = static_cast<std::uint8_t>(d);
+    a.span(c.nationality)[i] = static_cast<std::uint8_t>(nat);
+    a.span(c.residence)[i] = static_cast<std::uint8_t>(Residence::kPresent);
+    a.span(c.housed)[i] = 0;
+    a.span(c.origin)[i] = static_cast<std::uint8_t>(origin);
+    a.span(c.lived_here_before)[i] = 0;
+
+    Status status = Status::kUnemployed;
+    const double u_job = draw.uniform();
+    if (age_months < entry) {
+      status = Status::kChild;
+    } else if (age_months >= retirement) {
+      status = Status::kRetired;
+    } else if (skilled || u_job < p.arrival.arrivals_employed_share) {
+      status = Status::kEmployed;  // a job offer comes with the move (Blue Card: required)
+      DistrictState& ds = s_.districts[d];
+      ds.vacancies = std::max(0.0, ds.vacancies - 1.0);
+      s_.flow(d, MonthFlows::kHires) += 1.0;
+    }
+    a.span(c.status)[i] = static_cast<std::uint8_t>(status);
+
+    const bool foreign = nat != Nationality::kGerman;
+    const double u_lang = draw.uniform();
+    std::uint8_t language = 4;
+    if (foreign) language = skilled ? 2 : static_cast<std::uint8_t>(u_lang < 0.5 ? 0 : 1);
+    a.span(c.language)[i] = language;
+    Recognition rec = Recognition::kNotNeeded;
+    Qualification qual = Qualification::kUnknown;
+    const double u_rec = draw.uniform();
+    const double u_qual = draw.uniform();
+    if (skilled) {
+      rec = u_rec < p.arrival.skilled.recognition_full                                    ? Recognition::kFull
+            : u_rec < p.arrival.skilled.recognition_full + p.arrival.skilled.recognition_none ? Recognition::kNone
+                                                                                           : Recognition::kPartial;
+      qual = u_qual < p.arrival.skilled.academic_share ? Qualification::kAcademic : Qualification::kVocational;
+    }
+    a.span(c.recognition)[i] = static_cast<std::uint8_t>(rec);
+    a.span(c.qualification)[i] = static_cast<std::uint8_t>(qual);
+    const double u_disc = draw.uniform();
+    a.span(c.discriminated)[i] =
+        static_cast<std::uint8_t>(foreign && u_disc < p.integration.initial_discrimination_share ? 1 : 0);
+  }
+
+  ModelState& s_;
+  std::vector<double> pop_share_;
+  std::vector<double> vac_share_;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Stage> make_arrival_stage(ModelState& state) {
+  return std::make_unique<ArrivalStage>(state);
+}
+
+}  // namespace brocken::migration

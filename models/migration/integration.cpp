@@ -1,0 +1,77 @@
+// Integration of foreign residents (one agent-local kernel): German language level, social ties,
+// experienced discrimination and recognition of a foreign qualification (params.md §3-§5).
+#include <algorithm>
+
+#include "models/migration/stages.hpp"
+
+namespace brocken::migration {
+namespace {
+
+class IntegrationStage final : public sim::Stage {
+ public:
+  explicit IntegrationStage(ModelState& s) : s_(s) {}
+  [[nodiscard]] std::string_view name() const override { return "integration"; }
+
+  void run(sim::StepContext& ctx) override {
+    auto& a = *ctx.agents;
+    const auto& c = s_.cols;
+    auto key = a.span(c.key);
+    auto here = a.span(c.months_here);
+    auto ties = a.span(c.ties);
+    auto nationality = a.span(c.nationality);
+    auto status = a.span(c.status);
+    auto residence = a.span(c.residence);
+    auto language = a.span(c.language);
+    auto recognition = a.span(c.recognition);
+    auto discriminated = a.span(c.discriminated);
+    const auto& p = s_.params.integration;
+    const double pace = s_.lever(s_.levers.language_pace);
+    const double p_level = std::min(1.0, pace / p.language_months_per_level);
+    const double p_level_late = std::min(1.0, p_level * p.language_flattening_factor);
+    const double p_resolve =
+        std::min(1.0, s_.lever(s_.levers.discrimination_resolution) / p.discrimination_resolution_months);
+    const double ties_lever = s_.lever(s_.levers.ties_growth);
+    const float g = static_cast<float>(std::min(1.0, p.ties_growth_per_month * ties_lever));
+    const float g_emp = static_cast<float>(
+        std::min(1.0, (p.ties_growth_per_month + p.ties_growth_employed_bonus) * ties_lever));
+    const double p_compensated = 1.0 / p.compensation_months;
+    const int flatten = p.language_flattening_months;
+    const rng::DecisionStream s_language = ctx.stream(decisions::kLanguage);
+    const rng::DecisionStream s_discrimination = ctx.stream(decisions::kDiscrimination);
+    const rng::DecisionStream s_recognition = ctx.stream(decisions::kRecognition);
+
+    ctx.for_agents(0, [&](const sched::BlockRange& r, sim::BlockEffects& /*fx*/) {
+      for (std::size_t i = r.begin; i < r.end; ++i) {
+        if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) continue;
+        if (nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) && here[i] < 0) continue;
+        const bool employed = status[i] == static_cast<std::uint8_t>(Status::kEmployed);
+        const float gi = employed ? g_emp : g;
+        ties[i] += gi * (1.0F - ties[i]);
+        if (language[i] < 4) {
+          rng::Draw draw = s_language(key[i]);
+          const bool late = here[i] >= flatten;
+          if (draw.bernoulli(late ? p_level_late : p_level)) ++language[i];
+        }
+        if (discriminated[i] != 0) {
+          rng::Draw draw = s_discrimination(key[i]);
+          if (draw.bernoulli(p_resolve)) discriminated[i] = 0;
+        }
+        if (recognition[i] == static_cast<std::uint8_t>(Recognition::kPartial)) {
+          rng::Draw draw = s_recognition(key[i]);
+          if (draw.bernoulli(p_compensated)) recognition[i] = static_cast<std::uint8_t>(Recognition::kFull);
+        }
+      }
+    });
+  }
+
+ private:
+  ModelState& s_;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Stage> make_integration_stage(ModelState& state) {
+  return std::make_unique<IntegrationStage>(state);
+}
+
+}  // namespace brocken::migration

@@ -1,0 +1,516 @@
+#include "models/migration/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "engine/policy/stage.hpp"
+#include "models/migration/setup.hpp"
+#include "models/migration/stages.hpp"
+
+namespace brocken::migration {
+namespace {
+
+using scenario::Bounds;
+using scenario::Diagnostics;
+using scenario::Reader;
+
+/// Declares the model's levers and indicators (names are the policy-facing API: docs/model.md).
+void declare_board(ModelState& s) {
+  auto& b = s.board;
+  auto& l = s.levers;
+  l.language_pace = b.declare_lever("integration.language_pace", 1.0, "multiplies the pace of German learning");
+  l.discrimination_resolution = b.declare_lever("integration.discrimination_resolution", 1.0,
+                                                "multiplies the monthly chance that experienced discrimination ends");
+  l.ties_growth = b.declare_lever("integration.ties_growth", 1.0, "multiplies the growth of social ties");
+  l.skilled_applications = b.declare_lever("arrival.skilled_applications", 1.0, "multiplies skilled-worker applications");
+  l.office_capacity = b.declare_lever("arrival.office_capacity", 1.0, "multiplies immigration-office capacity");
+  l.procedure_months_delta = b.declare_lever("arrival.procedure_months_delta", 0.0,
+                                             "months added to the admission procedure (negative: faster)");
+  l.matching_efficiency = b.declare_lever("labour.matching_efficiency", 1.0, "multiplies A of the matching function");
+  l.housing_offers = b.declare_lever("housing.offers", 1.0, "multiplies usable dwellings reaching searchers");
+  l.departure_hazard = b.declare_lever("departure.foreign_hazard", 1.0, "multiplies the departure hazard of foreign residents");
+  l.return_hazard = b.declare_lever("departure.return_hazard", 1.0, "multiplies the return hazard of the away pool");
+  auto& n = s.indicators;
+  n.population = b.declare_indicator("population", "population at the end of last month (persons)");
+  n.foreign_population = b.declare_indicator("foreign_population", "foreign nationals, end of last month");
+  n.arrivals = b.declare_indicator("arrivals", "arrivals across the state border last month");
+  n.arrivals_skilled = b.declare_indicator("arrivals_skilled", "skilled workers entering through the pipeline last month");
+  n.departures = b.declare_indicator("departures", "departures across the state border last month");
+  n.returns = b.declare_indicator("returns", "returns last month");
+  n.unemployed = b.declare_indicator("unemployed", "registered unemployed, end of last month");
+  n.unemployed_foreign = b.declare_indicator("unemployed_foreign", "foreign unemployed, end of last month");
+  n.vacancies = b.declare_indicator("vacancies", "open registered vacancies, end of last month");
+  n.newcomers_below_b1 = b.declare_indicator("newcomers_below_b1",
+                                             "foreign residents arrived within 3 years with German below B1");
+  n.away_pool = b.declare_indicator("away_pool", "former residents in the away pool (may return)");
+}
+
+/// Resolves a path written in a scenario relative to the file that wrote it.
+std::filesystem::path relative_to_node(const scenario::Node* node, const std::string& value) {
+  std::filesystem::path p(value);
+  if (p.is_absolute() || node == nullptr || node->pos().file.empty() || node->pos().file.front() == '<') {
+    return p.lexically_normal();
+  }
+  return (std::filesystem::path(node->pos().file).parent_path() / p).lexically_normal();
+}
+
+void parse_run(Reader& root, RunSettings& run, Diagnostics& diags) {
+  std::string data;
+  root.read("data", data);
+  run.data_dir = relative_to_node(root.raw("data"), data);
+  root.read("start", run.start);
+  root.read("months", run.months, {1, 1200});
+  std::int64_t seed = 0;
+  root.read("seed", seed, {0, 9.007199254740992e15});
+  run.seed = static_cast<std::uint64_t>(seed);
+  root.read("replications", run.replications, {1, 10000});
+  Reader pop = root.section("population");
+  pop.read("scale", run.scale, {1e-6, 1.0});
+  pop.finish();
+  Reader engine = root.section("engine");
+  std::int64_t block = 0;
+  engine.read("block_size", block, {64, 1 << 24});
+  run.block_size = static_cast<std::size_t>(block);
+  engine.finish();
+  Reader out = root.section("output");
+  std::vector<double> bands;
+  out.read("age_bands", bands, {0, 120});
+  if (!bands.empty()) {
+    bool ok = bands.front() == 0.0;
+    for (std::size_t i = 0; i < bands.size(); ++i) {
+      ok = ok && bands[i] == std::floor(bands[i]) && (i == 0 || bands[i] > bands[i - 1]);
+      run.output_age_bands.push_back(static_cast<int>(bands[i]));
+    }
+    if (!ok) {
+      const scenario::Node* n = out.raw("age_bands");
+      diags.add(n != nullptr ? n->pos() : out.pos(), out.path() + ".age_bands",
+                "expected ascending whole years starting at 0");
+    }
+  }
+  out.finish();
+}
+
+std::vector<std::unique_ptr<policy::Policy>> make_policies(const std::vector<PolicySpec>& specs,
+                                                           const policy::Registry& registry,
+                                                           const policy::LeverBoard& board,
+                                                           Diagnostics& diags) {
+  std::vector<std::unique_ptr<policy::Policy>> out;
+  for (const auto& spec : specs) {
+    auto p = registry.create(spec.name);
+    if (!p) continue;  // reported while parsing
+    Reader r(spec.params, diags);
+    p->configure(r);
+    p->bind(board, diags, spec.params.pos());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                       const policy::Registry& registry) {
+  Scenario sc;
+  sc.doc = scenario::load_document(file, overrides);
+  Diagnostics diags;
+  Reader root(sc.doc.root, diags);
+  parse_run(root, sc.run, diags);
+  Reader models = root.section("models");
+  parse_model_params(models, sc.params);
+  if (const scenario::Node* pol = root.raw("policies")) {
+    if (pol->is_map()) {
+      for (const auto& [name, node] : pol->entries()) {
+        if (!registry.create(name)) {
+          std::string msg = fmt::format("unknown policy '{}'", name);
+          const std::string hint = scenario::did_you_mean(name, registry.names());
+          msg += hint.empty() ? fmt::format(" (available: {})", fmt::join(registry.names(), ", "))
+                              : fmt::format(", did you mean '{}'?", hint);
+          diags.add(node.pos(), node.path(), msg);
+          continue;
+        }
+        sc.policies.push_back(PolicySpec{name, node});
+      }
+    } else if (!pol->is_null()) {
+      diags.add(pol->pos(), pol->path(), "expected a mapping of policy names to their parameters");
+    }
+  } else {
+    diags.add(root.pos(), "policies", "missing required key (use `policies: {}` for none)");
+  }
+  root.finish();
+  // Region data: only when its path was read (its own errors are added, not thrown one by one).
+  if (!sc.run.data_dir.empty()) {
+    try {
+      sc.region = std::make_shared<const RegionData>(
+          load_region(sc.run.data_dir, sc.params.demography.life_table_period));
+      if (sc.region->districts.size() > 255) {
+        diags.add(root.pos(), "data", "at most 255 districts are supported");
+      }
+    } catch (const scenario::InputError& e) {
+      for (const auto& d : e.diagnostics()) diags.add(d.pos, d.key_path, d.message);
+    }
+  }
+  // Policies are configured and bound against the model's levers now, so that a misspelt
+  // parameter or lever is reported before anything runs.
+  ModelState probe;
+  declare_board(probe);
+  make_policies(sc.policies, registry, probe.board, diags);
+  if (sc.region && diags.empty()) {
+    // Derived rates can still fail on inconsistent data (e.g. an unreachable life expectancy).
+    try {
+      probe.params = sc.params;
+      probe.region = sc.region.get();
+      probe.scale = sc.run.scale;
+      derive_rates(probe);
+    } catch (const scenario::InputError& e) {
+      for (const auto& d : e.diagnostics()) diags.add(d.pos, d.key_path, d.message);
+    } catch (const std::invalid_argument& e) {
+      diags.add(scenario::SourcePos{sc.run.data_dir.string(), 0, 0}, "data", e.what());
+    }
+  }
+  diags.throw_if_any();
+  return sc;
+}
+
+const std::vector<std::string>& district_variable_names() {
+  static const std::vector<std::string> kNames{
+      "population", "births", "deaths", "arrivals", "departures", "returns", "employed",
+      "unemployed", "vacancies", "foreign_population", "departures_germany", "departures_abroad",
+      "arrivals_skilled", "working_age_population", "hires", "housed"};
+  return kNames;
+}
+
+namespace {
+enum Var : std::size_t {
+  kPopulation, kBirths, kDeaths, kArrivals, kDepartures, kReturns, kEmployed, kUnemployed,
+  kVacancies, kForeign, kDepGermany, kDepAbroad, kArrSkilled, kWorkingAge, kHires, kHousedVar, kVarCount
+};
+
+/// End-of-month reporting: one agent-local reduction over all persons, then the month's flows
+/// and market state are appended to the series, and indicators are published for next month's
+/// policies.
+class ReportStage final : public sim::Stage {
+ public:
+  ReportStage(ModelState& s, Series& out, const policy::PolicyStage& policies, std::vector<int> bands)
+      : s_(s), out_(out), policies_(policies), bands_(std::move(bands)) {}
+  [[nodiscard]] std::string_view name() const override { return "report"; }
+
+  void run(sim::StepContext& ctx) override {
+    auto& a = *ctx.agents;
+    const auto& c = s_.cols;
+    auto age = a.span(c.age_months);
+    auto here = a.span(c.months_here);
+    auto sex = a.span(c.sex);
+    auto district = a.span(c.district);
+    auto nationality = a.span(c.nationality);
+    auto status = a.span(c.status);
+    auto residence = a.span(c.residence);
+    auto housed = a.span(c.housed);
+    auto language = a.span(c.language);
+    const std::size_t nd = s_.n_districts();
+    const std::size_t nb = bands_.size();
+    // Tally layout per district: [0] population [1] foreign [2] employed [3] unemployed
+    // [4] working age [5] searchers [6] foreign unemployed [7] newcomers below B1,
+    // then age band x sex, then nationality; one final slot for the away pool.
+    const std::size_t base = 8;
+    const std::size_t per = base + nb * 2 + 3;
+    std::vector<int> band_of(130, 0);
+    for (std::size_t y = 0; y < band_of.size(); ++y) {
+      for (std::size_t b = 0; b < nb; ++b) {
+        if (static_cast<int>(y) >= bands_[b]) band_of[y] = static_cast<int>(b);
+      }
+    }
+    const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
+    const int retirement = static_cast<int>(s_.params.demography.retirement_age_years * 12.0);
+    auto t = ctx.for_agents(nd * per + 1, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+      auto tl = fx.tally();
+      for (std::size_t i = r.begin; i < r.end; ++i) {
+        if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
+          tl[nd * per] += 1;
+          continue;
+        }
+        double* row = &tl[district[i] * per];
+        const bool foreign = nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman);
+        const bool unemployed = status[i] == static_cast<std::uint8_t>(Status::kUnemployed);
+        row[0] += 1;
+        row[1] += foreign ? 1 : 0;
+        row[2] += status[i] == static_cast<std::uint8_t>(Status::kEmployed) ? 1 : 0;
+        row[3] += unemployed ? 1 : 0;
+        row[4] += age[i] >= entry && age[i] < retirement ? 1 : 0;
+        row[5] += housed[i] == 0 ? 1 : 0;
+        row[6] += foreign && unemployed ? 1 : 0;
+        row[7] += foreign && here[i] >= 0 && here[i] < 36 && language[i] < 3 ? 1 : 0;
+        const std::size_t y = std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), band_of.size() - 1);
+        row[base + static_cast<std::size_t>(band_of[y]) * 2 + sex[i]] += 1;
+        row[base + nb * 2 + nationality[i]] += 1;
+      }
+    });
+    record(t, nd, per, base, nb);
+    std::fill(s_.flows.begin(), s_.flows.end(), 0.0);
+  }
+
+ private:
+  void record(const std::vector<double>& t, std::size_t nd, std::size_t per, std::size_t base, std::size_t nb) {
+    const double w = s_.weight;
+    if (out_.names.empty()) {
+      out_.names = district_variable_names();
+      out_.values.assign(out_.names.size(), {});
+    }
+    double totals[kVarCount] = {};
+    double unemployed_foreign = 0;
+    double newcomers = 0;
+    for (std::size_t d = 0; d < nd; ++d) {
+      const double* row = &t[d * per];
+      auto f = [&](MonthFlows::Kind k) { return s_.flow(d, k); };
+      double v[kVarCount];
+      v[kPopulation] = row[0];
+      v[kBirths] = f(MonthFlows::kBirths);
+      v[kDeaths] = f(MonthFlows::kDeaths);
+      v[kArrivals] = f(MonthFlows::kArrivals);
+      v[kDepartures] = f(MonthFlows::kDeparturesGermany) + f(MonthFlows::kDeparturesAbroad);
+      v[kReturns] = f(MonthFlows::kReturns);
+      v[kEmployed] = row[2];
+      v[kUnemployed] = row[3];
+      v[kVacancies] = s_.districts[d].vacancies;
+      v[kForeign] = row[1];
+      v[kDepGermany] = f(MonthFlows::kDeparturesGermany);
+      v[kDepAbroad] = f(MonthFlows::kDeparturesAbroad);
+      v[kArrSkilled] = f(MonthFlows::kArrivalsSkilled);
+      v[kWorkingAge] = row[4];
+      v[kHires] = f(MonthFlows::kHires);
+      v[kHousedVar] = f(MonthFlows::kHoused);
+      for (std::size_t k = 0; k < kVarCount; ++k) {
+        out_.values[k].push_back(v[k] * w);
+        totals[k] += v[k];
+      }
+      for (std::size_t b = 0; b < nb * 2; ++b) out_.by_age.push_back(row[base + b] * w);
+      for (std::size_t n = 0; n < 3; ++n) out_.by_nationality.push_back(row[base + nb * 2 + n] * w);
+      out_.housing_available.push_back(s_.districts[d].dwellings_available * w);
+      out_.housing_searchers.push_back(row[5] * w);
+      unemployed_foreign += row[6];
+      newcomers += row[7];
+    }
+    out_.away_pool.push_back(t[nd * per] * w);
+    double pipeline = 0;
+    for (const auto& ds : s_.districts) {
+      pipeline += ds.office_queue;
+      for (const double x : ds.pipeline) pipeline += x;
+    }
+    out_.skilled_pipeline.push_back(pipeline * w);
+    for (const double x : policies_.spending()) out_.spending.push_back(x);
+
+    auto& b = s_.board;
+    const auto& n = s_.indicators;
+    b.publish(n.population, totals[kPopulation] * w);
+    b.publish(n.foreign_population, totals[kForeign] * w);
+    b.publish(n.arrivals, totals[kArrivals] * w);
+    b.publish(n.arrivals_skilled, totals[kArrSkilled] * w);
+    b.publish(n.departures, totals[kDepartures] * w);
+    b.publish(n.returns, totals[kReturns] * w);
+    b.publish(n.unemployed, totals[kUnemployed] * w);
+    b.publish(n.unemployed_foreign, unemployed_foreign * w);
+    b.publish(n.vacancies, totals[kVacancies] * w);
+    b.publish(n.newcomers_below_b1, newcomers * w);
+    b.publish(n.away_pool, t[nd * per] * w);
+  }
+
+  ModelState& s_;
+  Series& out_;
+  const policy::PolicyStage& policies_;
+  std::vector<int> bands_;
+};
+
+}  // namespace
+
+struct ModelRun::Impl {
+  ModelState state;
+  std::unique_ptr<sim::Simulation> sim;
+  Series series;
+};
+
+ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sched::Executor& exec,
+                   const policy::Registry& registry)
+    : scenario_(&scenario), impl_(std::make_unique<Impl>()) {
+  ModelState& s = impl_->state;
+  s.params = scenario.params;
+  s.region = scenario.region.get();
+  s.scale = scenario.run.scale;
+  s.weight = 1.0 / scenario.run.scale;
+  s.start = scenario.run.start;
+  declare_board(s);
+  derive_rates(s);
+  s.flows.assign(s.n_districts() * MonthFlows::kCount, 0.0);
+
+  const rng::RunKey run{scenario.run.seed, replication};
+  storage::ColumnStore agents;
+  s.cols = PersonColumns::declare(agents);
+  build_population(s, agents, run);
+  impl_->sim = std::make_unique<sim::Simulation>(std::move(agents), run, exec, scenario.run.block_size);
+
+  Diagnostics diags;
+  auto policies = make_policies(scenario.policies, registry, s.board, diags);
+  diags.throw_if_any();
+  auto policy_stage = std::make_unique<policy::PolicyStage>(
+      s.board, std::move(policies), [&s](std::int32_t tick) { return s.calendar(tick); });
+  const policy::PolicyStage& policy_ref = *policy_stage;
+  auto& sim = *impl_->sim;
+  sim.add_stage(std::move(policy_stage));
+  sim.add_stage(make_demography_stage(s));
+  sim.add_stage(make_departure_stage(s));
+  sim.add_stage(make_arrival_stage(s));
+  sim.add_stage(make_integration_stage(s));
+  sim.add_stage(make_housing_stage(s));
+  sim.add_stage(make_labour_stage(s));
+  sim.add_stage(std::make_unique<ReportStage>(s, impl_->series, policy_ref, scenario.run.output_age_bands));
+}
+
+ModelRun::~ModelRun() = default;
+
+void ModelRun::step() { impl_->sim->step(); }
+std::int32_t ModelRun::tick() const noexcept { return impl_->sim->tick(); }
+const Series& ModelRun::series() const noexcept { return impl_->series; }
+std::size_t ModelRun::agent_count() const noexcept { return impl_->sim->agents().size(); }
+std::size_t ModelRun::bytes_per_agent() const noexcept { return impl_->sim->agents().bytes_per_row(); }
+const storage::ColumnStore& ModelRun::agents() const noexcept { return impl_->sim->agents(); }
+const ModelState& ModelRun::state() const noexcept { return impl_->state; }
+
+io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& runs,
+                         const std::vector<std::string>& policy_names, io::Attributes attrs) {
+  io::Dataset ds;
+  const std::size_t nt = static_cast<std::size_t>(sc.run.months);
+  const std::size_t nd = sc.region->districts.size();
+  const bool ensemble = runs.size() > 1;
+  const std::string start = fmt::format("{:04d}-{:02d}-01", sc.run.start.year, sc.run.start.month);
+
+  // time: days since the first day of the start month, one value per month (its first day).
+  io::Dimension time{"time", {}, {}, {}};
+  for (std::size_t t = 0; t < nt; ++t) {
+    const int idx = sc.run.start.index() + static_cast<int>(t);
+    const int y = idx / 12;
+    const int m = idx % 12 + 1;
+    // Days from civil date (Howard Hinnant's algorithm), relative to the start month.
+    auto days = [](int yy, int mm) {
+      yy -= mm <= 2 ? 1 : 0;
+      const int era = (yy >= 0 ? yy : yy - 399) / 400;
+      const int yoe = yy - era * 400;
+      const int doy = (153 * (mm + (mm > 2 ? -3 : 9)) + 2) / 5;
+      const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+      return era * 146097 + doe;
+    };
+    time.numeric.push_back(static_cast<double>(days(y, m) - days(sc.run.start.year, sc.run.start.month)));
+  }
+  time.attrs["units"] = "days since " + start;
+  time.attrs["calendar"] = "standard";
+  time.attrs["long_name"] = "first day of the simulated month; stocks refer to the month's end";
+  ds.dims.push_back(std::move(time));
+
+  io::Dimension district{"district", {}, {}, {}};
+  io::Variable names{"district_name", "", {"district"}, {}, {}, {{"long_name", std::string("district name")}}};
+  for (const auto& d : sc.region->districts) {
+    district.text.push_back(d.ags);
+    names.text.push_back(d.name);
+  }
+  district.attrs["long_name"] = "official district key (AGS)";
+  ds.dims.push_back(std::move(district));
+  ds.vars.push_back(std::move(names));
+
+  std::vector<std::string> lead;
+  if (ensemble) {
+    io::Dimension rep{"replication", {}, {}, {}};
+    for (std::size_t r = 0; r < runs.size(); ++r) rep.numeric.push_back(static_cast<double>(r));
+    rep.attrs["long_name"] = "replication index (random stream)";
+    ds.dims.push_back(std::move(rep));
+    lead.push_back("replication");
+  }
+  auto dims_with = [&](std::initializer_list<const char*> rest) {
+    std::vector<std::string> v = lead;
+    for (const char* r : rest) v.emplace_back(r);
+    return v;
+  };
+  auto concat = [&](auto member) {
+    std::vector<double> out;
+    for (const Series* s : runs) {
+      const auto& v = (*s).*member;
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    return out;
+  };
+
+  struct Meta {
+    const char* units;
+    const char* long_name;
+  };
+  static const std::map<std::string, Meta> kMeta{
+      {"population", {"persons", "residents at the end of the month"}},
+      {"births", {"persons", "live births during the month"}},
+      {"deaths", {"persons", "deaths during the month"}},
+      {"arrivals", {"persons", "moves into the state (from the rest of Germany or abroad) during the month, including returns"}},
+      {"departures", {"persons", "moves out of the state (to the rest of Germany or abroad) during the month"}},
+      {"returns", {"persons", "arrivals of people who lived in the state before"}},
+      {"employed", {"persons", "employed residents at the end of the month"}},
+      {"unemployed", {"persons", "registered unemployed residents at the end of the month"}},
+      {"vacancies", {"jobs", "open registered vacancies at the end of the month"}},
+      {"foreign_population", {"persons", "residents without German citizenship at the end of the month"}},
+      {"departures_germany", {"persons", "departures to the rest of Germany"}},
+      {"departures_abroad", {"persons", "departures abroad"}},
+      {"arrivals_skilled", {"persons", "third-country skilled workers entering through the admission pipeline"}},
+      {"working_age_population", {"persons", "residents from the labour-entry age to below the retirement age"}},
+      {"hires", {"persons", "vacancies filled during the month (matching and arrivals with a job)"}},
+      {"housed", {"persons", "searchers who found a dwelling during the month"}},
+  };
+  const auto& vnames = district_variable_names();
+  for (std::size_t k = 0; k < vnames.size(); ++k) {
+    io::Variable v{vnames[k], "", dims_with({"time", "district"}), {}, {}, {}};
+    for (const Series* s : runs) v.values.insert(v.values.end(), s->values[k].begin(), s->values[k].end());
+    const auto& meta = kMeta.at(vnames[k]);
+    v.attrs["units"] = std::string(meta.units);
+    v.attrs["long_name"] = std::string(meta.long_name);
+    ds.vars.push_back(std::move(v));
+  }
+  (void)nt;
+  (void)nd;
+
+  // Groups: demography detail, markets, policies.
+  io::Dimension band{"age_band", {}, {}, {}};
+  for (std::size_t b = 0; b < sc.run.output_age_bands.size(); ++b) {
+    const int lo = sc.run.output_age_bands[b];
+    band.text.push_back(b + 1 < sc.run.output_age_bands.size()
+                            ? fmt::format("{}-{}", lo, sc.run.output_age_bands[b + 1] - 1)
+                            : fmt::format("{}+", lo));
+  }
+  band.attrs["long_name"] = "age band in completed years";
+  ds.dims.push_back(std::move(band));
+  ds.dims.push_back(io::Dimension{"sex", {}, {"male", "female"}, {}});
+  ds.dims.push_back(io::Dimension{"nationality", {}, {"german", "eu", "third_country"}, {}});
+  io::Variable by_age{"population_by_age_sex", "demography", dims_with({"time", "district", "age_band", "sex"}),
+                      concat(&Series::by_age), {}, {{"units", std::string("persons")}}};
+  io::Variable by_nat{"population_by_nationality", "demography", dims_with({"time", "district", "nationality"}),
+                      concat(&Series::by_nationality), {}, {{"units", std::string("persons")}}};
+  ds.vars.push_back(std::move(by_age));
+  ds.vars.push_back(std::move(by_nat));
+  ds.vars.push_back(io::Variable{"away_pool", "demography", dims_with({"time"}), concat(&Series::away_pool), {},
+                                 {{"units", std::string("persons")},
+                                  {"long_name", std::string("former residents followed for a possible return")}}});
+  ds.vars.push_back(io::Variable{"skilled_pipeline", "arrival", dims_with({"time"}), concat(&Series::skilled_pipeline), {},
+                                 {{"units", std::string("persons")},
+                                  {"long_name", std::string("skilled-worker applications queued or in procedure")}}});
+  ds.vars.push_back(io::Variable{"dwellings_available", "housing", dims_with({"time", "district"}),
+                                 concat(&Series::housing_available), {},
+                                 {{"units", std::string("dwellings")},
+                                  {"long_name", std::string("usable vacant dwellings at the end of the month")}}});
+  ds.vars.push_back(io::Variable{"searchers", "housing", dims_with({"time", "district"}),
+                                 concat(&Series::housing_searchers), {},
+                                 {{"units", std::string("persons")},
+                                  {"long_name", std::string("residents without a dwelling of their own at the end of the month")}}});
+  if (!policy_names.empty()) {
+    ds.dims.push_back(io::Dimension{"policy", {}, policy_names, {}});
+    ds.vars.push_back(io::Variable{"spending", "policy", dims_with({"time", "policy"}), concat(&Series::spending), {},
+                                   {{"units", std::string("EUR")},
+                                    {"long_name", std::string("policy spending during the month")}}});
+  }
+  ds.attrs = std::move(attrs);
+  return ds;
+}
+
+}  // namespace brocken::migration

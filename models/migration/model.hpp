@@ -1,0 +1,106 @@
+#pragma once
+/// @file
+/// @brief The migration model's public face: load and validate a scenario (everything checked
+/// before anything runs), run one replication month by month, and describe the results as a
+/// model-agnostic io::Dataset. No threads and no HDF5 here: the executor is injected and the
+/// dataset is written by the engine.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/io/dataset.hpp"
+#include "engine/policy/registry.hpp"
+#include "engine/sched/executor.hpp"
+#include "engine/scenario/load.hpp"
+#include "engine/sim/simulation.hpp"
+#include "models/migration/params.hpp"
+#include "models/migration/region.hpp"
+#include "models/migration/state.hpp"
+
+namespace brocken::migration {
+
+/// @brief Run-level settings of a scenario.
+struct RunSettings {
+  std::filesystem::path data_dir;
+  scenario::YearMonth start;
+  int months = 0;
+  std::uint64_t seed = 0;
+  int replications = 1;
+  double scale = 1.0;
+  std::size_t block_size = 16384;
+  std::vector<int> output_age_bands;  ///< lower bounds in years, ascending, first 0
+};
+
+/// @brief A policy enabled by the scenario, with its parameter node.
+struct PolicySpec {
+  std::string name;
+  scenario::Node params;
+};
+
+/// @brief A fully validated scenario with its region data.
+struct Scenario {
+  scenario::Document doc;
+  RunSettings run;
+  ModelParams params;
+  std::vector<PolicySpec> policies;
+  std::shared_ptr<const RegionData> region;
+};
+
+/// @brief The policy modules this model provides (one line per module in register.cpp).
+void register_policies(policy::Registry& registry);
+
+/// @brief Loads, merges and validates a scenario, loads its region data and configures and binds
+/// its policies on a throw-away model, so that every error surfaces here. Throws
+/// scenario::InputError with all problems.
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                       const policy::Registry& registry);
+
+/// @brief Monthly series of one replication: [time][district] flattened, per variable.
+struct Series {
+  std::vector<std::string> names;                 ///< variable names (time x district)
+  std::vector<std::vector<double>> values;        ///< one flattened array per name
+  std::vector<double> by_age;                     ///< [time][district][age band][sex]
+  std::vector<double> by_nationality;             ///< [time][district][nationality]
+  std::vector<double> spending;                   ///< [time][policy]
+  std::vector<double> away_pool;                  ///< [time]
+  std::vector<double> skilled_pipeline;           ///< [time]: applications queued or in procedure
+  std::vector<double> housing_available;          ///< [time][district] usable vacant dwellings
+  std::vector<double> housing_searchers;          ///< [time][district]
+};
+
+/// @brief One replication of a scenario.
+class ModelRun {
+ public:
+  ModelRun(const Scenario& scenario, std::uint32_t replication, const sched::Executor& exec,
+           const policy::Registry& registry);
+  ~ModelRun();
+  ModelRun(const ModelRun&) = delete;
+  ModelRun& operator=(const ModelRun&) = delete;
+
+  /// @brief Simulates one month.
+  void step();
+  [[nodiscard]] std::int32_t tick() const noexcept;
+  [[nodiscard]] int months() const noexcept { return scenario_->run.months; }
+  [[nodiscard]] const Series& series() const noexcept;
+  [[nodiscard]] std::size_t agent_count() const noexcept;
+  [[nodiscard]] std::size_t bytes_per_agent() const noexcept;
+  [[nodiscard]] const storage::ColumnStore& agents() const noexcept;
+  [[nodiscard]] const ModelState& state() const noexcept;
+
+ private:
+  struct Impl;
+  const Scenario* scenario_;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// @brief Names of the variables recorded over (time, district), in output order.
+const std::vector<std::string>& district_variable_names();
+
+/// @brief Builds the output dataset of one or several replications (`replication` dimension when
+/// more than one). `attrs` are added to the root (provenance).
+io::Dataset make_dataset(const Scenario& scenario, const std::vector<const Series*>& runs,
+                         const std::vector<std::string>& policy_names, io::Attributes attrs);
+
+}  // namespace brocken::migration

@@ -1,0 +1,114 @@
+#pragma once
+/// @file
+/// @brief Plain parameter structs of the migration model, one per module, parsed from a scenario
+/// once before anything runs. Defaults live in scenarios/migration/default.yaml with sources.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/scenario/reader.hpp"
+
+namespace brocken::migration {
+
+inline constexpr int kAgeBands = 5;  ///< 0-17, 18-30, 31-44, 45-64, 65+ (arrival and departure)
+using AgeBandShares = std::array<double, kAgeBands>;
+using NationalityShares = std::array<double, 3>;  ///< german, eu, third_country
+
+/// @brief Lower bound (years) of age band b.
+constexpr int age_band_lower(int band) noexcept {
+  constexpr std::array<int, kAgeBands + 1> kBounds{0, 18, 31, 45, 65, 100};
+  return kBounds[static_cast<std::size_t>(band)];
+}
+/// @brief Band of an age in years.
+constexpr int age_band_of(int age_years) noexcept {
+  return age_years < 18 ? 0 : age_years < 31 ? 1 : age_years < 45 ? 2 : age_years < 65 ? 3 : 4;
+}
+
+struct DemographyParams {
+  std::string life_table_period;
+  std::string tfr_reference;
+  double retirement_age_years = 0;
+  double labour_entry_age_years = 0;
+  double labour_entry_participation = 0;
+};
+
+struct SkilledParams {
+  double applications_per_year = 0;
+  int procedure_months = 0;
+  double office_capacity_per_100k_per_month = 0;
+  double recognition_full = 0;
+  double recognition_none = 0;
+  double academic_share = 0;
+  AgeBandShares age_band_shares{};
+};
+
+struct ArrivalParams {
+  double from_germany_per_year = 0;
+  double from_abroad_per_year = 0;
+  NationalityShares from_germany_nationality{};
+  NationalityShares from_abroad_nationality{};
+  AgeBandShares age_band_shares{};
+  double arrivals_employed_share = 0;
+  SkilledParams skilled;
+};
+
+struct IntegrationParams {
+  double language_months_per_level = 0;
+  int language_flattening_months = 0;
+  double language_flattening_factor = 0;
+  double initial_discrimination_share = 0;
+  double discrimination_resolution_months = 0;
+  double ties_growth_per_month = 0;
+  double ties_growth_employed_bonus = 0;
+  double compensation_months = 0;
+};
+
+struct HousingParams {
+  double vacancy_available_share = 0;
+  double offer_share_per_month = 0;
+  double discrimination_penalty = 0;
+  bool employed_removes_penalty = true;
+};
+
+struct LabourParams {
+  double matching_elasticity = 0;
+  double vacancy_duration_days = 0;
+  double replacement_share = 0;
+  double discrimination_callback_penalty = 0;
+  double language_weight_per_level = 0;
+  double partial_recognition_weight = 0;
+};
+
+struct DepartureParams {
+  double base_hazard_german = 0;
+  double base_hazard_foreign = 0;
+  AgeBandShares age_band_multipliers{};
+  int early_years_months = 0;
+  double early_years_multiplier = 0;
+  double coef_employed = 0;
+  double coef_unhoused = 0;
+  double coef_ties = 0;
+  double coef_discriminated = 0;
+  double coef_recognised = 0;
+  double abroad_share_german = 0;
+  double abroad_share_foreign = 0;
+  int away_pool_months = 0;
+  double return_hazard_german = 0;
+  double return_hazard_foreign = 0;
+};
+
+struct ModelParams {
+  DemographyParams demography;
+  ArrivalParams arrival;
+  IntegrationParams integration;
+  HousingParams housing;
+  LabourParams labour;
+  DepartureParams departure;
+};
+
+/// @brief Parses `models:` (every module required; unknown keys are errors).
+void parse_model_params(scenario::Reader& models, ModelParams& out);
+
+}  // namespace brocken::migration

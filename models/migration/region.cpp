@@ -1,0 +1,231 @@
+#include "models/migration/region.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/io/csv.hpp"
+
+namespace brocken::migration {
+namespace {
+
+using io::CsvTable;
+using scenario::Diagnostics;
+
+constexpr std::size_t kNpos = static_cast<std::size_t>(-1);
+
+/// Reads a file, turning a read error into diagnostics (so that all files are checked).
+bool read_table(const std::filesystem::path& path, CsvTable& out, Diagnostics& diags) {
+  try {
+    out = CsvTable::read(path);
+    return true;
+  } catch (const scenario::InputError& e) {
+    for (const auto& d : e.diagnostics()) diags.add(d.pos, d.key_path, d.message);
+    return false;
+  }
+}
+
+void load_districts(const std::filesystem::path& dir, RegionData& r, Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(dir / "districts.csv", t, diags)) return;
+  const auto c_ags = t.column("ags", diags);
+  const auto c_name = t.column("name", diags);
+  const auto c_pop = t.column("population_2022_12_31", diags);
+  if (c_ags == kNpos || c_name == kNpos || c_pop == kNpos) return;
+  if (t.rows() == 0 || t.rows() > 255) {
+    diags.add(t.pos(0, 0), "", fmt::format("expected 1 to 255 districts, got {}", t.rows()));
+    return;
+  }
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    District d;
+    d.ags = t.cell(i, c_ags);
+    d.name = t.cell(i, c_name);
+    d.population_base = t.number(i, c_pop, diags, 1, 1e9);
+    for (const auto& other : r.districts) {
+      if (other.ags == d.ags) diags.add(t.pos(i, c_ags), "ags", "duplicate district key " + d.ags);
+    }
+    r.districts.push_back(std::move(d));
+  }
+}
+
+/// Finds the district row of `ags` or reports it.
+District* district_of(RegionData& r, const CsvTable& t, std::size_t row, std::size_t col,
+                      Diagnostics& diags) {
+  for (auto& d : r.districts) {
+    if (d.ags == t.cell(row, col)) return &d;
+  }
+  diags.add(t.pos(row, col), "ags", "district '" + t.cell(row, col) + "' is not in districts.csv");
+  return nullptr;
+}
+
+/// Checks that a per-district file has every district exactly once.
+void check_complete(const RegionData& r, const CsvTable& t, std::size_t c_ags, Diagnostics& diags) {
+  for (const auto& d : r.districts) {
+    int seen = 0;
+    for (std::size_t i = 0; i < t.rows(); ++i) seen += t.cell(i, c_ags) == d.ags ? 1 : 0;
+    if (seen != 1) {
+      diags.add(scenario::SourcePos{t.file(), 1, 1}, "ags",
+                fmt::format("district {} appears {} times (expected once)", d.ags, seen));
+    }
+  }
+}
+
+void load_structure(const std::filesystem::path& dir, RegionData& r, Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(dir / "district_structure.csv", t, diags)) return;
+  const auto c_ags = t.column("ags", diags);
+  const auto c_foreign = t.column("share_foreigners_pct", diags);
+  const auto c_vac = t.column("housing_vacancy_pct", diags);
+  if (c_ags == kNpos || c_foreign == kNpos || c_vac == kNpos) return;
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    District* d = district_of(r, t, i, c_ags, diags);
+    if (d == nullptr) continue;
+    d->foreign_share = t.number(i, c_foreign, diags, 0, 100) / 100.0;
+    d->housing_vacancy = t.number(i, c_vac, diags, 0, 100) / 100.0;
+  }
+  check_complete(r, t, c_ags, diags);
+}
+
+void load_labour(const std::filesystem::path& dir, RegionData& r, Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(dir / "labour_districts.csv", t, diags)) return;
+  const auto c_ags = t.column("ags", diags);
+  const auto c_emp = t.column("employees_svb", diags);
+  const auto c_unemp = t.column("unemployed", diags);
+  const auto c_vac = t.column("vacancies", diags);
+  if (c_ags == kNpos || c_emp == kNpos || c_unemp == kNpos || c_vac == kNpos) return;
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    District* d = district_of(r, t, i, c_ags, diags);
+    if (d == nullptr) continue;
+    d->employees_svb = t.number(i, c_emp, diags, 0, 1e9);
+    d->unemployed = t.number(i, c_unemp, diags, 0, 1e9);
+    d->vacancies = t.number(i, c_vac, diags, 0, 1e9);
+  }
+  check_complete(r, t, c_ags, diags);
+}
+
+/// Reads a table indexed by consecutive single ages starting at `first_age`.
+template <std::size_t N>
+void load_by_age(const std::filesystem::path& path, const std::array<const char*, N>& cols,
+                 int first_age, double max_value, std::vector<std::array<double, N>>& out,
+                 Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(path, t, diags)) return;
+  const auto c_age = t.column("age", diags);
+  std::array<std::size_t, N> c{};
+  bool ok = c_age != kNpos;
+  for (std::size_t k = 0; k < N; ++k) {
+    c[k] = t.column(cols[k], diags);
+    ok = ok && c[k] != kNpos;
+  }
+  if (!ok) return;
+  if (t.rows() == 0) diags.add(scenario::SourcePos{t.file(), 1, 1}, "", "no rows");
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    const auto age = t.integer(i, c_age, diags, 0, 150);
+    if (age != first_age + static_cast<std::int64_t>(i)) {
+      diags.add(t.pos(i, c_age), "age",
+                fmt::format("expected consecutive ages from {}, got {}", first_age, age));
+    }
+    std::array<double, N> row{};
+    for (std::size_t k = 0; k < N; ++k) row[k] = t.number(i, c[k], diags, 0, max_value);
+    out.push_back(row);
+  }
+}
+
+void load_life_expectancy(const std::filesystem::path& dir, const std::string& period,
+                          RegionData& r, Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(dir / "life_expectancy.csv", t, diags)) return;
+  const auto c_period = t.column("period", diags);
+  const auto c_sex = t.column("sex", diags);
+  const auto c_state = t.column("e0_state", diags);
+  const auto c_de = t.column("e0_germany", diags);
+  if (c_period == kNpos || c_sex == kNpos || c_state == kNpos || c_de == kNpos) return;
+  std::array<bool, 2> found{false, false};
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    if (t.cell(i, c_period) != period) continue;
+    const std::string& sex = t.cell(i, c_sex);
+    const std::size_t s = sex == "male" ? 0 : sex == "female" ? 1 : 2;
+    if (s == 2) {
+      diags.add(t.pos(i, c_sex), "sex", "expected male or female, got \"" + sex + "\"");
+      continue;
+    }
+    r.e0_state[s] = t.number(i, c_state, diags, 20, 120);
+    r.e0_germany[s] = t.number(i, c_de, diags, 20, 120);
+    found[s] = true;
+  }
+  if (!found[0] || !found[1]) {
+    diags.add(scenario::SourcePos{t.file(), 1, 1}, "period",
+              "no male and female rows for period '" + period + "'");
+  }
+}
+
+void load_figures(const std::filesystem::path& dir, RegionData& r, Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(dir / "state_figures.csv", t, diags)) return;
+  const auto c_ind = t.column("indicator", diags);
+  const auto c_period = t.column("reference_period", diags);
+  const auto c_value = t.column("value", diags);
+  const auto c_unit = t.column("unit", diags);
+  const auto c_source = t.column("source", diags);
+  if (c_ind == kNpos || c_period == kNpos || c_value == kNpos || c_unit == kNpos ||
+      c_source == kNpos) {
+    return;
+  }
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    Figure f{t.number(i, c_value, diags), t.cell(i, c_unit), t.cell(i, c_source)};
+    auto& slot = r.figures[t.cell(i, c_ind)];
+    if (!slot.emplace(t.cell(i, c_period), std::move(f)).second) {
+      diags.add(t.pos(i, c_period), "reference_period",
+                "duplicate figure " + t.cell(i, c_ind) + " for " + t.cell(i, c_period));
+    }
+  }
+}
+
+[[noreturn]] void missing_figure(const RegionData& r, const std::string& what) {
+  throw scenario::InputError({scenario::Diagnostic{
+      scenario::SourcePos{(r.dir / "state_figures.csv").string(), 0, 0}, "indicator",
+      "missing figure " + what}});
+}
+
+}  // namespace
+
+double RegionData::figure(const std::string& indicator, const std::string& period) const {
+  auto it = figures.find(indicator);
+  if (it != figures.end()) {
+    auto jt = it->second.find(period);
+    if (jt != it->second.end()) return jt->second.value;
+  }
+  missing_figure(*this, "'" + indicator + "' for period '" + period + "'");
+}
+
+double RegionData::latest(const std::string& indicator) const {
+  auto it = figures.find(indicator);
+  if (it == figures.end() || it->second.empty()) missing_figure(*this, "'" + indicator + "'");
+  return it->second.rbegin()->second.value;
+}
+
+RegionData load_region(const std::filesystem::path& dir, const std::string& life_table_period) {
+  Diagnostics diags;
+  RegionData r;
+  r.dir = dir;
+  if (!std::filesystem::is_directory(dir)) {
+    diags.add(scenario::SourcePos{dir.string(), 0, 0}, "data", "data directory does not exist");
+    diags.throw_if_any();
+  }
+  load_districts(dir, r, diags);
+  load_structure(dir, r, diags);
+  load_labour(dir, r, diags);
+  load_by_age<2>(dir / "population_age_sex.csv", {"male", "female"}, 0, 1e8, r.population_age_sex,
+                 diags);
+  load_by_age<2>(dir / "mortality_germany.csv", {"qx_male", "qx_female"}, 0, 1.0, r.qx_germany,
+                 diags);
+  std::vector<std::array<double, 1>> asfr;
+  load_by_age<1>(dir / "fertility_germany.csv", {"births_per_1000_women"}, r.fertility_min_age,
+                 1000.0, asfr, diags);
+  for (const auto& a : asfr) r.asfr_germany.push_back(a[0] / 1000.0);
+  load_life_expectancy(dir, life_table_period, r, diags);
+  load_figures(dir, r, diags);
+  diags.throw_if_any();
+  return r;
+}
+
+}  // namespace brocken::migration

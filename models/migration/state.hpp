@@ -1,0 +1,137 @@
+#pragma once
+/// @file
+/// @brief State shared by the migration model's stages: parameters, region data, derived monthly
+/// rates, levers, per-district market state, and the counters of the current month.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "engine/policy/policy.hpp"
+#include "engine/rng/keyed_rng.hpp"
+#include "engine/scenario/reader.hpp"
+#include "models/migration/params.hpp"
+#include "models/migration/person.hpp"
+#include "models/migration/region.hpp"
+
+namespace brocken::migration {
+
+/// @brief Decision names (each its own random stream; see engine/rng/keyed_rng.hpp).
+namespace decisions {
+inline constexpr rng::DecisionId kInitAttributes = rng::decision("init.attributes");
+inline constexpr rng::DecisionId kDeath = rng::decision("demography.death");
+inline constexpr rng::DecisionId kBirth = rng::decision("demography.birth");
+inline constexpr rng::DecisionId kLabourEntry = rng::decision("demography.labour_entry");
+inline constexpr rng::DecisionId kArrivalAttributes = rng::decision("arrival.attributes");
+inline constexpr rng::DecisionId kLanguage = rng::decision("integration.language");
+inline constexpr rng::DecisionId kDiscrimination = rng::decision("integration.discrimination");
+inline constexpr rng::DecisionId kRecognition = rng::decision("integration.recognition");
+inline constexpr rng::DecisionId kHousingPriority = rng::decision("housing.priority");
+inline constexpr rng::DecisionId kSeparation = rng::decision("labour.separation");
+inline constexpr rng::DecisionId kJobPriority = rng::decision("labour.priority");
+inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
+inline constexpr rng::DecisionId kReturn = rng::decision("departure.return");
+}  // namespace decisions
+
+/// @brief Flow counters of one month per district (model units, i.e. simulated persons).
+struct MonthFlows {
+  enum Kind : std::size_t {
+    kBirths,
+    kDeaths,
+    kArrivals,        ///< across the state border, including returns
+    kReturns,
+    kDeparturesGermany,
+    kDeparturesAbroad,
+    kArrivalsSkilled,
+    kEmployedExits,   ///< employed persons who died, retired or left: replacement demand
+    kHousedExits,     ///< housed persons who died or left: dwellings released
+    kHires,
+    kHoused,
+    kCount
+  };
+};
+
+/// @brief Market and pipeline state of one district.
+struct DistrictState {
+  double vacancies = 0;            ///< open registered vacancies (model units)
+  double vacancy_inflow = 0;       ///< exogenous new vacancies per month (model units)
+  double dwellings_available = 0;  ///< usable vacant dwellings (model units)
+  double office_queue = 0;         ///< skilled applications waiting for the immigration office
+  std::deque<double> pipeline;     ///< processed applications by months until entry
+  double application_carry = 0;    ///< fractional applications carried to the next month
+  std::array<double, 2> arrival_carry{};  ///< fractional arrivals per stream
+};
+
+/// @brief Lever ids the model declares (names in docs/model.md, "Levers").
+struct Levers {
+  policy::LeverId language_pace;            ///< multiplies the pace of language learning
+  policy::LeverId discrimination_resolution;///< multiplies the monthly chance discrimination ends
+  policy::LeverId ties_growth;              ///< multiplies the growth of social ties
+  policy::LeverId skilled_applications;     ///< multiplies skilled applications
+  policy::LeverId office_capacity;          ///< multiplies immigration-office capacity
+  policy::LeverId procedure_months_delta;   ///< added to the procedure duration (months)
+  policy::LeverId matching_efficiency;      ///< multiplies A of the matching function
+  policy::LeverId housing_offers;           ///< multiplies available dwellings reaching searchers
+  policy::LeverId departure_hazard;         ///< multiplies the departure hazard of foreign residents
+  policy::LeverId return_hazard;            ///< multiplies the return hazard of the away pool
+};
+
+/// @brief Indicator ids the model publishes at the end of each month.
+struct Indicators {
+  policy::IndicatorId population, foreign_population, arrivals, arrivals_skilled, departures,
+      returns, unemployed, unemployed_foreign, vacancies, newcomers_below_b1, away_pool;
+};
+
+struct ModelState {
+  ModelParams params;
+  const RegionData* region = nullptr;
+  PersonColumns cols;
+  double scale = 1.0;   ///< simulated persons per real person
+  double weight = 1.0;  ///< real persons per simulated person
+  scenario::YearMonth start;
+
+  // Derived monthly rates.
+  std::vector<std::array<double, 2>> death_prob_month;  ///< by age (years) and sex
+  std::array<double, 2> mortality_scale{};              ///< factor on Germany's qx, by sex
+  std::vector<double> birth_prob_month;                 ///< by mother's age (years), 0 outside 15-49
+  double male_birth_share = 0.5;
+  double matching_a = 0;                                ///< A of the matching function
+  double separation_rate = 0;                           ///< monthly job separations (steady state at the start)
+  double persons_per_dwelling = 2;
+  std::vector<double> employed_share;                   ///< initial, by district
+  std::vector<double> unemployed_share;                 ///< initial, by district
+  double eu_share_of_foreign = 0;
+  std::array<double, 2> departure_norm{1.0, 1.0};        ///< mean departure multiplier (German, foreign) at the start
+
+  policy::LeverBoard board;
+  Levers levers;
+  Indicators indicators;
+
+  std::vector<DistrictState> districts;
+  /// Flows of the current month: [district * MonthFlows::kCount + kind].
+  std::vector<double> flows;
+
+  [[nodiscard]] std::size_t n_districts() const noexcept { return districts.size(); }
+  double& flow(std::size_t district, MonthFlows::Kind kind) {
+    return flows[district * MonthFlows::kCount + kind];
+  }
+  [[nodiscard]] double lever(policy::LeverId id) const noexcept { return board.lever(id); }
+  /// @brief Calendar year and month (1..12) of a tick.
+  [[nodiscard]] std::pair<int, int> calendar(std::int32_t tick) const noexcept {
+    const int idx = start.index() + tick;
+    return {idx / 12, idx % 12 + 1};
+  }
+  /// @brief Adds per-district block tallies ([district * kCount + kind]) to the month's flows.
+  void add_flows(const std::vector<double>& tallies) {
+    for (std::size_t i = 0; i < flows.size(); ++i) flows[i] += tallies[i];
+  }
+};
+
+/// @brief Life expectancy at birth of a period life table (qx by single age; last age open,
+/// its survivors live 1/qx more years on average; deaths within a year live half a year).
+double life_expectancy(const std::vector<double>& qx);
+
+/// @brief Factor f such that life_expectancy(min(1, f * qx)) == target (bisection, |err| < 1e-6).
+double fit_mortality_scale(const std::vector<double>& qx, double target_e0);
+
+}  // namespace brocken::migration

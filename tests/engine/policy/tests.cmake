@@ -1,0 +1,1 @@
+brocken_gtest(policy_policy_test SOURCES engine/policy/policy_test.cpp)

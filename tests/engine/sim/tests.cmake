@@ -1,0 +1,1 @@
+brocken_gtest(sim_simulation_test SOURCES engine/sim/simulation_test.cpp)

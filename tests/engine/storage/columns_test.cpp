@@ -1,0 +1,119 @@
+#include "engine/storage/columns.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace brocken::storage {
+namespace {
+
+TEST(ColumnStore, DeclaredColumnsAreReachedThroughTypedSpans) {
+  ColumnStore s;
+  const auto id = s.declare<std::uint64_t>("id");
+  const auto age = s.declare<std::int16_t>("age");
+  const auto w = s.declare<float>("w");
+  EXPECT_EQ(s.bytes_per_row(), 8U + 2U + 4U);
+  EXPECT_EQ(s.append_rows(3), 0U);
+  EXPECT_EQ(s.append_rows(2), 3U);
+  ASSERT_EQ(s.size(), 5U);
+  auto ids = s.span(id);
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = 100 + i;
+  s.span(age)[4] = 7;
+  EXPECT_EQ(s.span(age)[0], 0) << "new rows are value-initialised";
+  EXPECT_EQ(s.span(w).size(), 5U);
+  EXPECT_EQ(s.handle<std::int16_t>("age").index, age.index);
+  EXPECT_THROW((void)s.handle<float>("age"), std::logic_error);
+  EXPECT_THROW((void)s.handle<float>("nope"), std::out_of_range);
+}
+
+TEST(ColumnStore, SchemaIsFixedOnceRowsExist) {
+  ColumnStore s;
+  (void)s.declare<int>("a");
+  EXPECT_THROW((void)s.declare<int>("a"), std::logic_error);
+  s.append_rows(1);
+  EXPECT_THROW((void)s.declare<int>("b"), std::logic_error);
+}
+
+TEST(ColumnStore, CompactionIsStableAcrossAllColumns) {
+  ColumnStore s;
+  const auto id = s.declare<std::uint32_t>("id");
+  const auto x = s.declare<double>("x");
+  s.append_rows(10);
+  for (std::uint32_t i = 0; i < 10; ++i) {
+    s.span(id)[i] = i;
+    s.span(x)[i] = i * 0.5;
+  }
+  const std::vector<std::uint8_t> keep{1, 0, 1, 1, 0, 0, 1, 0, 1, 1};
+  s.compact(keep);
+  ASSERT_EQ(s.size(), 6U);
+  const std::vector<std::uint32_t> expected{0, 2, 3, 6, 8, 9};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(s.span(id)[i], expected[i]);
+    EXPECT_DOUBLE_EQ(s.span(x)[i], expected[i] * 0.5);
+  }
+  EXPECT_THROW(s.compact(std::vector<std::uint8_t>(3, 1)), std::logic_error);
+}
+
+TEST(ColumnStore, EraseSortedEqualsMaskCompaction) {
+  ColumnStore a;
+  ColumnStore b;
+  const auto ia = a.declare<std::uint32_t>("id");
+  const auto ib = b.declare<std::uint32_t>("id");
+  a.append_rows(1000);
+  b.append_rows(1000);
+  std::vector<std::uint8_t> keep(1000, 1);
+  std::vector<std::size_t> rows;
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    a.span(ia)[i] = b.span(ib)[i] = i;
+    if (i % 7 == 0 || i % 11 == 3 || i == 999) {
+      keep[i] = 0;
+      rows.push_back(i);
+    }
+  }
+  a.compact(keep);
+  b.erase_sorted(rows);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_TRUE(std::equal(a.span(ia).begin(), a.span(ia).end(), b.span(ib).begin()));
+  b.erase_sorted(std::vector<std::size_t>{});
+  EXPECT_EQ(a.size(), b.size());
+}
+
+TEST(ColumnStore, EmptyLikeSharesSchemaAndAppends) {
+  ColumnStore s;
+  const auto id = s.declare<std::uint32_t>("id");
+  s.append_rows(2);
+  s.span(id)[1] = 5;
+  ColumnStore spawn = s.empty_like();
+  EXPECT_TRUE(spawn.same_schema(s));
+  EXPECT_EQ(spawn.size(), 0U);
+  spawn.append_rows(2);
+  spawn.span(id)[0] = 7;
+  spawn.span(id)[1] = 8;
+  s.append_from(spawn);
+  ASSERT_EQ(s.size(), 4U);
+  EXPECT_EQ(s.span(id)[1], 5U);
+  EXPECT_EQ(s.span(id)[2], 7U);
+  EXPECT_EQ(s.span(id)[3], 8U);
+
+  ColumnStore other;
+  (void)other.declare<float>("id");
+  other.append_rows(1);
+  EXPECT_FALSE(other.same_schema(s));
+  EXPECT_THROW(s.append_from(other), std::logic_error);
+}
+
+TEST(ColumnStore, ClearRowsKeepsSchema) {
+  ColumnStore s;
+  const auto id = s.declare<std::uint8_t>("id");
+  s.append_rows(100);
+  s.clear_rows();
+  EXPECT_EQ(s.size(), 0U);
+  EXPECT_EQ(s.span(id).size(), 0U);
+  EXPECT_EQ(s.column_count(), 1U);
+  EXPECT_EQ(s.column_name(0), "id");
+}
+
+}  // namespace
+}  // namespace brocken::storage

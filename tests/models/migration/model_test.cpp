@@ -1,0 +1,213 @@
+// Determinism, common random numbers and the demography rates of the migration model.
+#include "models/migration/model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "engine/io/csv.hpp"
+#include "models/migration/setup.hpp"
+#include "tests/models/migration/test_support.hpp"
+
+namespace brocken::migration {
+namespace {
+
+using testing::load;
+using testing::run_all;
+
+bool same_series(const Series& a, const Series& b) {
+  return a.names == b.names && a.values == b.values && a.by_age == b.by_age &&
+         a.by_nationality == b.by_nationality && a.spending == b.spending && a.away_pool == b.away_pool &&
+         a.skilled_pipeline == b.skilled_pipeline && a.housing_available == b.housing_available &&
+         a.housing_searchers == b.housing_searchers;
+}
+
+class ModelThreads : public ::testing::TestWithParam<int> {};
+
+// The determinism contract: same scenario, seed and binary give identical results at any thread
+// count and block size (bit-identical doubles, compared with ==).
+TEST_P(ModelThreads, SmokeRunIsIdenticalAtAnyThreadCountAndBlockSize) {
+  static const Scenario sc = load("smoke.yaml");
+  static const auto reference = run_all(sc, 1);
+  const auto got = run_all(sc, GetParam());
+  EXPECT_TRUE(same_series(got.run->series(), reference.run->series()));
+  const Scenario other_blocks = load("smoke.yaml", {"engine.block_size=100"});
+  const auto got_blocks = run_all(other_blocks, GetParam());
+  EXPECT_TRUE(same_series(got_blocks.run->series(), reference.run->series()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, ModelThreads, ::testing::Values(1, 2, 4),
+                         [](const auto& param_info) { return "t" + std::to_string(param_info.param); });
+
+TEST(Model, SeedAndReplicationChangeTheResult) {
+  const Scenario sc = load("smoke.yaml", {"months=6"});
+  const auto a = run_all(sc, 1, 0);
+  const auto b = run_all(sc, 1, 1);
+  const auto c = run_all(load("smoke.yaml", {"months=6", "seed=7"}), 1, 0);
+  EXPECT_FALSE(same_series(a.run->series(), b.run->series()));
+  EXPECT_FALSE(same_series(a.run->series(), c.run->series()));
+}
+
+/// Rows of the final agent store by key, for agents selected by `keep(key)`.
+using Row = std::tuple<std::int16_t, std::int16_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t,
+                       std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, float>;
+std::map<std::uint64_t, Row> rows_by_key(const ModelRun& run, bool (*keep)(std::uint64_t)) {
+  const auto& a = run.agents();
+  const auto& c = run.state().cols;
+  std::map<std::uint64_t, Row> out;
+  const auto key = a.span(c.key);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!keep(key[i])) continue;
+    out[key[i]] = Row{a.span(c.age_months)[i], a.span(c.months_here)[i], a.span(c.sex)[i],
+                      a.span(c.district)[i], a.span(c.nationality)[i], a.span(c.status)[i],
+                      a.span(c.residence)[i], a.span(c.housed)[i], a.span(c.language)[i],
+                      a.span(c.discriminated)[i], a.span(c.ties)[i]};
+  }
+  return out;
+}
+
+// Common random numbers: two scenarios that differ only in fertility give every person who was
+// not born during the run exactly the same life (same draws for the same decisions), although
+// the extra births shift every later storage slot. Newborns neither work nor search for housing
+// within three years, so nothing else may differ.
+TEST(CommonRandomNumbers, FertilityChangeLeavesEveryoneElseUntouched) {
+  const Scenario base = load("smoke.yaml");
+  const Scenario more_births = load("smoke.yaml", {"models.demography.tfr_reference=\"2021\""});
+  const auto a = run_all(base, 2);
+  const auto b = run_all(more_births, 1);
+  auto not_born = [](std::uint64_t k) { return (k >> 62U) != 1U; };
+  auto born = [](std::uint64_t k) { return (k >> 62U) == 1U; };
+  const auto ra = rows_by_key(*a.run, not_born);
+  const auto rb = rows_by_key(*b.run, not_born);
+  EXPECT_GT(ra.size(), 10000U);
+  EXPECT_TRUE(ra == rb);
+  EXPECT_NE(rows_by_key(*a.run, born).size(), rows_by_key(*b.run, born).size()) << "the change had an effect";
+}
+
+// A policy changes behaviour, but arrivals are drawn from their own keys: the same people arrive
+// with the same attributes in both scenarios.
+TEST(CommonRandomNumbers, PolicyScenarioSeesTheSameArrivals) {
+  const auto a = run_all(load("smoke.yaml"), 1);
+  const auto b = run_all(load("policies/language_courses.yaml", {"months=36", "population.scale=0.01"}), 2);
+  auto arrival = [](std::uint64_t k) { return (k >> 62U) == 2U; };
+  const auto ra = rows_by_key(*a.run, arrival);
+  const auto rb = rows_by_key(*b.run, arrival);
+  std::size_t common = 0;
+  std::size_t differing_language = 0;
+  for (const auto& [k, row] : ra) {
+    auto it = rb.find(k);
+    if (it == rb.end()) continue;
+    ++common;
+    EXPECT_EQ(std::get<0>(row), std::get<0>(it->second)) << "age";
+    EXPECT_EQ(std::get<2>(row), std::get<2>(it->second)) << "sex";
+    EXPECT_EQ(std::get<4>(row), std::get<4>(it->second)) << "nationality";
+    differing_language += std::get<8>(row) != std::get<8>(it->second) ? 1U : 0U;
+  }
+  EXPECT_GT(common, 1000U);
+  EXPECT_GT(differing_language, 0U) << "the policy had an effect";
+}
+
+std::vector<double> column(const std::string& file, const char* name) {
+  const auto t = io::CsvTable::read(testing::source_dir() / "data/sachsen-anhalt" / file);
+  scenario::Diagnostics d;
+  const auto c = t.column(name, d);
+  std::vector<double> out;
+  for (std::size_t r = 0; r < t.rows(); ++r) out.push_back(t.number(r, c, d));
+  return out;
+}
+
+// Independent check of the life-table arithmetic against the published life expectancy of the
+// unscaled Germany table (Destatis 2022/24: 78.47 male, 83.19 female), tolerance 0.05 years.
+TEST(Demography, LifeExpectancyOfGermanyTableMatchesPublishedValue) {
+  EXPECT_NEAR(life_expectancy(column("mortality_germany.csv", "qx_male")), 78.47, 0.05);
+  EXPECT_NEAR(life_expectancy(column("mortality_germany.csv", "qx_female")), 83.19, 0.05);
+}
+
+TEST(Demography, ScaledTableReachesTheStateLifeExpectancy) {
+  const auto qx = column("mortality_germany.csv", "qx_male");
+  const double f = fit_mortality_scale(qx, 75.92);
+  std::vector<double> scaled(qx.size());
+  for (std::size_t a = 0; a < qx.size(); ++a) scaled[a] = std::min(1.0, f * qx[a]);
+  EXPECT_NEAR(life_expectancy(scaled), 75.92, 1e-6);
+  EXPECT_GT(f, 1.0) << "the state's men die earlier than Germany's";
+  EXPECT_THROW(fit_mortality_scale(qx, 200.0), std::invalid_argument);
+}
+
+// Monte Carlo vs exact expectation: with migration switched off, deaths and births in the first
+// year equal the sum over persons of their exact probabilities (computed here from the initial
+// population and the monthly rates) within 4 standard deviations.
+TEST(Demography, FirstYearDeathsAndBirthsMatchTheirExpectation) {
+  const Scenario sc = load("smoke.yaml", {"months=12", "population.scale=0.05",
+                                          "models.arrival.from_germany_per_year=0",
+                                          "models.arrival.from_abroad_per_year=0",
+                                          "models.arrival.skilled.applications_per_year=0",
+                                          "models.departure.base_hazard_german=0",
+                                          "models.departure.base_hazard_foreign=0"});
+  const sched::Executor exec(2);
+  ModelRun run(sc, 0, exec, testing::registry());
+  const auto& st = run.state();
+  const auto& a = run.agents();
+  double e_deaths = 0, v_deaths = 0, e_births = 0, v_births = 0;
+  const auto age = a.span(st.cols.age_months);
+  const auto sex = a.span(st.cols.sex);
+  const auto max_age = st.death_prob_month.size() - 1;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    double survive = 1.0;
+    for (int m = 1; m <= 12; ++m) {
+      const auto y = std::min<std::size_t>(static_cast<std::size_t>((age[i] + m) / 12), max_age);
+      const double q = st.death_prob_month[y][sex[i]];
+      if (sex[i] == 1 && y < st.birth_prob_month.size()) {
+        const double pb = survive * (1.0 - q) * st.birth_prob_month[y];
+        e_births += pb;
+        v_births += pb * (1.0 - pb);
+      }
+      survive *= 1.0 - q;
+    }
+    e_deaths += 1.0 - survive;
+    v_deaths += survive * (1.0 - survive);
+  }
+  for (int m = 0; m < 12; ++m) run.step();
+  const auto& s = run.series();
+  double deaths = 0, births = 0;
+  for (std::size_t k = 0; k < s.names.size(); ++k) {
+    for (const double v : s.values[k]) {
+      if (s.names[k] == "deaths") deaths += v * sc.run.scale;
+      if (s.names[k] == "births") births += v * sc.run.scale;
+    }
+  }
+  EXPECT_NEAR(deaths, e_deaths, 4.0 * std::sqrt(v_deaths));
+  // Newborns may die within the year too; their deaths are few but counted.
+  EXPECT_NEAR(births, e_births, 4.0 * std::sqrt(v_births));
+  EXPECT_GT(deaths, 1000);
+}
+
+TEST(Model, OutputDatasetHasTheRootContract) {
+  const Scenario sc = load("smoke.yaml", {"months=3"});
+  const auto f = run_all(sc, 1);
+  const auto ds = make_dataset(sc, {&f.run->series()}, {}, {});
+  ASSERT_GE(ds.dims.size(), 2U);
+  EXPECT_EQ(ds.dims[0].name, "time");
+  EXPECT_EQ(ds.dims[0].numeric, (std::vector<double>{0, 31, 60}));
+  EXPECT_EQ(std::get<std::string>(ds.dims[0].attrs.at("units")), "days since 2024-01-01");
+  EXPECT_EQ(ds.dims[1].name, "district");
+  EXPECT_EQ(ds.dims[1].text.size(), 14U);
+  for (const char* v : {"population", "births", "deaths", "arrivals", "departures", "returns", "employed",
+                        "unemployed", "vacancies", "foreign_population"}) {
+    bool found = false;
+    for (const auto& var : ds.vars) {
+      if (var.name == v && var.group.empty()) {
+        found = true;
+        EXPECT_EQ(var.dims, (std::vector<std::string>{"time", "district"}));
+        EXPECT_EQ(var.values.size(), 3U * 14U);
+      }
+    }
+    EXPECT_TRUE(found) << v;
+  }
+  const auto two = make_dataset(sc, {&f.run->series(), &f.run->series()}, {}, {});
+  EXPECT_EQ(two.vars[1].dims.front(), "replication");
+}
+
+}  // namespace
+}  // namespace brocken::migration

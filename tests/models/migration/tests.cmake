@@ -1,0 +1,2 @@
+brocken_gtest(migration_model_test SOURCES models/migration/model_test.cpp LIBS brocken::models_migration)
+brocken_gtest(migration_scenario_test SOURCES models/migration/scenario_test.cpp LIBS brocken::models_migration)

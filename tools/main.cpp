@@ -1,0 +1,235 @@
+// The `brocken` command line: run, validate, policies, version.
+//
+// Exit codes: 0 success; 1 internal error; 2 invalid input (scenario, data, command line, or an
+// existing output without --force); 3 the output could not be written (disk full, permissions).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "engine/core/build_info.hpp"
+#include "engine/io/hdf5_writer.hpp"
+#include "engine/policy/registry.hpp"
+#include "engine/sched/executor.hpp"
+#include "engine/scenario/diagnostics.hpp"
+#include "models/migration/model.hpp"
+#include "tools/summary.hpp"
+
+namespace {
+
+using brocken::migration::ModelRun;
+using brocken::migration::Scenario;
+
+constexpr int kExitInternal = 1;
+constexpr int kExitInput = 2;
+constexpr int kExitOutput = 3;
+
+struct RunOptions {
+  std::string scenario;
+  std::string output;
+  int threads = 1;
+  std::vector<std::string> sets;
+  bool force = false;
+  bool quiet = false;
+  bool hash = false;
+};
+
+void print_diagnostics(const brocken::scenario::InputError& e) {
+  for (const auto& d : e.diagnostics()) std::cerr << d.str() << '\n';
+  std::cerr << fmt::format("{} problem{} found; nothing was run.\n", e.diagnostics().size(),
+                           e.diagnostics().size() == 1 ? "" : "s");
+}
+
+/// A one-line progress bar on stderr, redrawn at most every 100 ms.
+class Progress {
+ public:
+  Progress(bool enabled, int total) : enabled_(enabled), total_(total) {}
+  void update(int done, int replication, int replications, const std::string& label) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (done < total_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    constexpr int kWidth = 30;
+    const int filled = total_ > 0 ? done * kWidth / total_ : kWidth;
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(kWidth, '.');
+    const std::string rep = replications > 1 ? fmt::format(" run {}/{}", replication + 1, replications) : "";
+    std::fprintf(stderr, "\r[%s] %s %3d%%%s ", bar.c_str(), label.c_str(),
+                 total_ > 0 ? done * 100 / total_ : 100, rep.c_str());
+    std::fflush(stderr);
+  }
+  void finish() {
+    if (enabled_) std::fprintf(stderr, "\r%60s\r", "");
+  }
+
+ private:
+  bool enabled_;
+  int total_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int run_command(const RunOptions& o) {
+  brocken::policy::Registry registry;
+  brocken::migration::register_policies(registry);
+  Scenario sc;
+  try {
+    sc = brocken::migration::load_scenario(o.scenario, o.sets, registry);
+  } catch (const brocken::scenario::InputError& e) {
+    print_diagnostics(e);
+    return kExitInput;
+  }
+  try {
+    brocken::io::check_output_target(o.output, o.force);
+  } catch (const brocken::io::OutputError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kExitInput;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  const brocken::sched::Executor exec(o.threads);
+  const bool tty = isatty(STDERR_FILENO) == 1 && !o.quiet;
+  Progress progress(tty, sc.run.months);
+  std::vector<std::unique_ptr<ModelRun>> runs;
+  std::size_t peak_agents = 0;
+  for (int rep = 0; rep < sc.run.replications; ++rep) {
+    auto run = std::make_unique<ModelRun>(sc, static_cast<std::uint32_t>(rep), exec, registry);
+    for (int m = 0; m < sc.run.months; ++m) {
+      run->step();
+      peak_agents = std::max(peak_agents, run->agent_count());
+      const int idx = sc.run.start.index() + m;
+      progress.update(m + 1, rep, sc.run.replications, fmt::format("{:04d}-{:02d}", idx / 12, idx % 12 + 1));
+    }
+    runs.push_back(std::move(run));
+  }
+  progress.finish();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  std::vector<const brocken::migration::Series*> series;
+  for (const auto& r : runs) series.push_back(&r->series());
+  std::vector<std::string> policy_names;
+  for (const auto& p : sc.policies) policy_names.push_back(p.name);
+
+  brocken::io::Attributes attrs;
+  attrs["title"] = std::string("Brocken simulation output");
+  attrs["Conventions"] = std::string("CF-1.8");
+  attrs["scenario_file"] = o.scenario;
+  attrs["scenario_resolved_yaml"] = sc.doc.resolved_yaml;
+  attrs["seed"] = static_cast<std::int64_t>(sc.run.seed);
+  attrs["replications"] = static_cast<std::int64_t>(sc.run.replications);
+  attrs["population_scale"] = sc.run.scale;
+  attrs["engine_version"] = std::string(brocken::engine_version());
+  attrs["git_commit"] = std::string(brocken::git_commit());
+  attrs["build_type"] = std::string(brocken::build_type());
+  attrs["compiler"] = std::string(brocken::compiler_id());
+  attrs["threads"] = static_cast<std::int64_t>(o.threads);
+  attrs["wall_time_seconds"] = wall;
+  attrs["created_utc"] = utc_now();
+  attrs["bytes_per_agent"] = static_cast<std::int64_t>(runs.front()->bytes_per_agent());
+  attrs["peak_agents"] = static_cast<std::int64_t>(peak_agents);
+  const auto dataset = brocken::migration::make_dataset(sc, series, policy_names, std::move(attrs));
+
+  if (!o.quiet) {
+    brocken::tools::print_yearly_summary(std::cout, sc, runs.front()->series());
+    std::cout << fmt::format("{} months x {} district{}, {} replication{}, {} thread{}: {:.2f} s\n",
+                             sc.run.months, sc.region->districts.size(),
+                             sc.region->districts.size() == 1 ? "" : "s", sc.run.replications,
+                             sc.run.replications == 1 ? "" : "s", o.threads, o.threads == 1 ? "" : "s", wall);
+  }
+  if (o.hash) std::cout << fmt::format("state hash: {:016x}\n", brocken::tools::dataset_hash(dataset));
+  try {
+    brocken::io::write_hdf5(dataset, o.output, o.force);
+  } catch (const brocken::io::OutputError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kExitOutput;
+  }
+  if (!o.quiet) std::cout << "wrote " << o.output << '\n';
+  return 0;
+}
+
+int validate_command(const std::string& file, const std::vector<std::string>& sets) {
+  brocken::policy::Registry registry;
+  brocken::migration::register_policies(registry);
+  try {
+    const Scenario sc = brocken::migration::load_scenario(file, sets, registry);
+    std::cout << fmt::format("{}: valid ({} months from {:04d}-{:02d}, {} districts, {} polic{})\n", file,
+                             sc.run.months, sc.run.start.year, sc.run.start.month, sc.region->districts.size(),
+                             sc.policies.size(), sc.policies.size() == 1 ? "y" : "ies");
+    return 0;
+  } catch (const brocken::scenario::InputError& e) {
+    print_diagnostics(e);
+    return kExitInput;
+  }
+}
+
+int policies_command() {
+  brocken::policy::Registry registry;
+  brocken::migration::register_policies(registry);
+  std::cout << "policy modules:\n";
+  for (const auto& name : registry.names()) {
+    std::cout << fmt::format("  {:<24} {}\n", name, registry.create(name)->summary());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Brocken: agent-based simulation of demography, migration and labour markets"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(brocken::engine_version()) + " (" +
+                                        std::string(brocken::git_commit()) + ")");
+
+  RunOptions ro;
+  auto* run = app.add_subcommand("run", "run a scenario and write an HDF5 file");
+  run->add_option("scenario", ro.scenario, "scenario YAML file")->required()->check(CLI::ExistingFile);
+  run->add_option("-o,--output", ro.output, "output HDF5 file")->required();
+  run->add_option("-t,--threads", ro.threads, "worker threads (results do not depend on it)")
+      ->check(CLI::Range(1, 1024));
+  run->add_option("--set", ro.sets, "override a scenario key: path.to.key=value (repeatable)");
+  run->add_flag("-f,--force", ro.force, "overwrite an existing output file");
+  run->add_flag("-q,--quiet", ro.quiet, "no summary table and no progress bar");
+  run->add_flag("--hash", ro.hash, "print a hash of all output datasets");
+
+  std::string vfile;
+  std::vector<std::string> vsets;
+  auto* validate = app.add_subcommand("validate", "check a scenario without running it");
+  validate->add_option("scenario", vfile, "scenario YAML file")->required()->check(CLI::ExistingFile);
+  validate->add_option("--set", vsets, "override a scenario key: path.to.key=value (repeatable)");
+
+  auto* pol = app.add_subcommand("policies", "list the available policy modules");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitInput;
+  }
+  try {
+    if (run->parsed()) return run_command(ro);
+    if (validate->parsed()) return validate_command(vfile, vsets);
+    if (pol->parsed()) return policies_command();
+  } catch (const brocken::scenario::InputError& e) {
+    print_diagnostics(e);
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << '\n';
+    return kExitInternal;
+  }
+  return kExitInternal;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs Brocken's build and test dependencies from Debian packages (idempotent; silent when
+# everything is present) and configures + builds the given CMake preset (default: release).
+#   tools/setup.sh [PRESET] [--no-build]
+set -euo pipefail
+preset=${1:-release}
+build=1
+[ "${2:-}" = "--no-build" ] && build=0
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(
+  build-essential cmake ninja-build git pkg-config
+  libtbb-dev libhdf5-dev libyaml-cpp-dev libpcg-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev
+  hdf5-tools netcdf-bin python3 python3-h5py python3-numpy python3-xarray python3-h5netcdf
+  clang libclang-rt-14-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$build" -eq 1 ]; then
+  cd "$root"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -- -j"$(nproc)" | grep -Ev '^\[[0-9]+/[0-9]+\] ' || true
+  [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+fi

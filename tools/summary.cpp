@@ -1,0 +1,70 @@
+#include "tools/summary.hpp"
+
+#include <cstring>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace brocken::tools {
+
+void print_yearly_summary(std::ostream& out, const migration::Scenario& sc, const migration::Series& s) {
+  const std::size_t nd = sc.region->districts.size();
+  const auto& names = s.names;
+  auto index = [&](const char* n) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == n) return i;
+    }
+    return names.size();
+  };
+  struct Col {
+    const char* name;
+    const char* header;
+    bool stock;
+  };
+  const Col cols[] = {{"population", "population", true}, {"births", "births", false},
+                      {"deaths", "deaths", false},         {"arrivals", "arrivals", false},
+                      {"departures", "departures", false}, {"returns", "returns", false},
+                      {"employed", "employed", true},      {"unemployed", "unemployed", true},
+                      {"vacancies", "vacancies", true},    {"foreign_population", "foreign", true}};
+  out << fmt::format("{:>6}", "year");
+  for (const auto& c : cols) out << fmt::format(" {:>11}", c.header);
+  out << '\n';
+  const int months = static_cast<int>(s.values.empty() ? 0 : s.values[0].size() / nd);
+  int m = 0;
+  while (m < months) {
+    const int idx = sc.run.start.index() + m;
+    const int year = idx / 12;
+    const int last = std::min(months - 1, m + (11 - idx % 12));
+    out << fmt::format("{:>6}", year);
+    for (const auto& c : cols) {
+      const std::size_t k = index(c.name);
+      double v = 0;
+      for (int t = c.stock ? last : m; t <= last; ++t) {
+        for (std::size_t d = 0; d < nd; ++d) v += s.values[k][static_cast<std::size_t>(t) * nd + d];
+      }
+      out << fmt::format(" {:>11.0f}", v);
+    }
+    out << (last - m + 1 < 12 ? fmt::format("  ({} months)\n", last - m + 1) : std::string("\n"));
+    m = last + 1;
+  }
+}
+
+std::uint64_t dataset_hash(const io::Dataset& ds) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto bytes = [&](const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) {
+      h ^= c[i];
+      h *= 1099511628211ULL;
+    }
+  };
+  for (const auto& v : ds.vars) {
+    bytes(v.group.data(), v.group.size());
+    bytes(v.name.data(), v.name.size());
+    bytes(v.values.data(), v.values.size() * sizeof(double));
+    for (const auto& t : v.text) bytes(t.data(), t.size());
+  }
+  return h;
+}
+
+}  // namespace brocken::tools
