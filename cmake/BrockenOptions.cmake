@@ -12,6 +12,12 @@ if(BROCKEN_SANITIZE)
   string(REPLACE ";" "," _san "${BROCKEN_SANITIZE}")
   add_compile_options(-fsanitize=${_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${_san})
+  # Debian's libtbb is not instrumented, so TSan reports false races inside every parallel_for;
+  # the thread-sanitizer build runs the executor's blocks on std::threads instead
+  # (engine/sched/executor.hpp explains why).
+  if("thread" IN_LIST BROCKEN_SANITIZE)
+    add_compile_definitions(BROCKEN_EXECUTOR_STD_THREADS)
+  endif()
 endif()
 
 # GCC 12 reports -Wrestrict, -Wmaybe-uninitialized and -Wnull-dereference (std::streambuf)

@@ -2,8 +2,6 @@
 //
 // Exit codes: 0 success; 1 internal error; 2 invalid input (scenario, data, command line, or an
 // existing output without --force); 3 the output could not be written (disk full, permissions).
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -13,12 +11,13 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "engine/core/build_info.hpp"
 #include "engine/io/hdf5_writer.hpp"
 #include "engine/policy/registry.hpp"
-#include "engine/sched/executor.hpp"
 #include "engine/scenario/diagnostics.hpp"
+#include "engine/sched/executor.hpp"
 #include "models/migration/model.hpp"
 #include "tools/summary.hpp"
 
@@ -60,7 +59,8 @@ class Progress {
     const int filled = total_ > 0 ? done * kWidth / total_ : kWidth;
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(kWidth, '.');
-    const std::string rep = replications > 1 ? fmt::format(" run {}/{}", replication + 1, replications) : "";
+    const std::string rep =
+        replications > 1 ? fmt::format(" run {}/{}", replication + 1, replications) : "";
     std::fprintf(stderr, "\r[%s] %s %3d%%%s ", bar.c_str(), label.c_str(),
                  total_ > 0 ? done * 100 / total_ : 100, rep.c_str());
     std::fflush(stderr);
@@ -113,12 +113,14 @@ int run_command(const RunOptions& o) {
       run->step();
       peak_agents = std::max(peak_agents, run->agent_count());
       const int idx = sc.run.start.index() + m;
-      progress.update(m + 1, rep, sc.run.replications, fmt::format("{:04d}-{:02d}", idx / 12, idx % 12 + 1));
+      progress.update(m + 1, rep, sc.run.replications,
+                      fmt::format("{:04d}-{:02d}", idx / 12, idx % 12 + 1));
     }
     runs.push_back(std::move(run));
   }
   progress.finish();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   std::vector<const brocken::migration::Series*> series;
   for (const auto& r : runs) series.push_back(&r->series());
@@ -149,9 +151,11 @@ int run_command(const RunOptions& o) {
     std::cout << fmt::format("{} months x {} district{}, {} replication{}, {} thread{}: {:.2f} s\n",
                              sc.run.months, sc.region->districts.size(),
                              sc.region->districts.size() == 1 ? "" : "s", sc.run.replications,
-                             sc.run.replications == 1 ? "" : "s", o.threads, o.threads == 1 ? "" : "s", wall);
+                             sc.run.replications == 1 ? "" : "s", o.threads,
+                             o.threads == 1 ? "" : "s", wall);
   }
-  if (o.hash) std::cout << fmt::format("state hash: {:016x}\n", brocken::tools::dataset_hash(dataset));
+  if (o.hash)
+    std::cout << fmt::format("state hash: {:016x}\n", brocken::tools::dataset_hash(dataset));
   try {
     brocken::io::write_hdf5(dataset, o.output, o.force);
   } catch (const brocken::io::OutputError& e) {
@@ -167,9 +171,10 @@ int validate_command(const std::string& file, const std::vector<std::string>& se
   brocken::migration::register_policies(registry);
   try {
     const Scenario sc = brocken::migration::load_scenario(file, sets, registry);
-    std::cout << fmt::format("{}: valid ({} months from {:04d}-{:02d}, {} districts, {} polic{})\n", file,
-                             sc.run.months, sc.run.start.year, sc.run.start.month, sc.region->districts.size(),
-                             sc.policies.size(), sc.policies.size() == 1 ? "y" : "ies");
+    std::cout << fmt::format("{}: valid ({} months from {:04d}-{:02d}, {} districts, {} polic{})\n",
+                             file, sc.run.months, sc.run.start.year, sc.run.start.month,
+                             sc.region->districts.size(), sc.policies.size(),
+                             sc.policies.size() == 1 ? "y" : "ies");
     return 0;
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
@@ -197,7 +202,9 @@ int main(int argc, char** argv) {
 
   RunOptions ro;
   auto* run = app.add_subcommand("run", "run a scenario and write an HDF5 file");
-  run->add_option("scenario", ro.scenario, "scenario YAML file")->required()->check(CLI::ExistingFile);
+  run->add_option("scenario", ro.scenario, "scenario YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
   run->add_option("-o,--output", ro.output, "output HDF5 file")->required();
   run->add_option("-t,--threads", ro.threads, "worker threads (results do not depend on it)")
       ->check(CLI::Range(1, 1024));
@@ -209,7 +216,9 @@ int main(int argc, char** argv) {
   std::string vfile;
   std::vector<std::string> vsets;
   auto* validate = app.add_subcommand("validate", "check a scenario without running it");
-  validate->add_option("scenario", vfile, "scenario YAML file")->required()->check(CLI::ExistingFile);
+  validate->add_option("scenario", vfile, "scenario YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
   validate->add_option("--set", vsets, "override a scenario key: path.to.key=value (repeatable)");
 
   auto* pol = app.add_subcommand("policies", "list the available policy modules");

@@ -13,7 +13,7 @@ packages=(
   libtbb-dev libhdf5-dev libyaml-cpp-dev libpcg-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev
   hdf5-tools netcdf-bin python3 python3-h5py python3-numpy python3-xarray python3-h5netcdf
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format clang-tidy util-linux
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -31,6 +31,9 @@ fi
 if [ "$build" -eq 1 ]; then
   cd "$root"
   cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -- -j"$(nproc)" | grep -Ev '^\[[0-9]+/[0-9]+\] ' || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+  # Progress lines ("[12/80] Building ...") are dropped; warnings and errors are shown.
+  brc=0
+  cmake --build --preset "$preset" -- -j"$(nproc)" >"build/$preset/build.log" 2>&1 || brc=$?
+  grep -Ev '^\[[0-9]+/[0-9]+\] ' "build/$preset/build.log" || true
+  [ "$brc" -eq 0 ] || { echo "build of preset $preset failed" >&2; exit 1; }
 fi

@@ -7,7 +7,8 @@
 
 namespace brocken::tools {
 
-void print_yearly_summary(std::ostream& out, const migration::Scenario& sc, const migration::Series& s) {
+void print_yearly_summary(std::ostream& out, const migration::Scenario& sc,
+                          const migration::Series& s) {
   const std::size_t nd = sc.region->districts.size();
   const auto& names = s.names;
   auto index = [&](const char* n) {
@@ -21,7 +22,7 @@ void print_yearly_summary(std::ostream& out, const migration::Scenario& sc, cons
     const char* header;
     bool stock;
   };
-  const Col cols[] = {{"population", "population", true}, {"births", "births", false},
+  const Col cols[] = {{"population", "population", true},  {"births", "births", false},
                       {"deaths", "deaths", false},         {"arrivals", "arrivals", false},
                       {"departures", "departures", false}, {"returns", "returns", false},
                       {"employed", "employed", true},      {"unemployed", "unemployed", true},

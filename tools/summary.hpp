@@ -11,7 +11,8 @@ namespace brocken::tools {
 
 /// @brief One row per simulated calendar year: stocks at December (or the last month), flows
 /// summed over the year, all at full scale, summed over districts.
-void print_yearly_summary(std::ostream& out, const migration::Scenario& sc, const migration::Series& s);
+void print_yearly_summary(std::ostream& out, const migration::Scenario& sc,
+                          const migration::Series& s);
 
 /// @brief FNV-1a over every variable's name and values (bit patterns), in dataset order.
 std::uint64_t dataset_hash(const io::Dataset& ds);

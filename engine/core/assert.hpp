@@ -7,13 +7,12 @@
 #include <cstdlib>
 
 #ifndef NDEBUG
-#define BROCKEN_ASSERT(cond, msg)                                                            \
-  do {                                                                                       \
-    if (!(cond)) {                                                                           \
-      std::fprintf(stderr, "%s:%d: assertion failed: %s (%s)\n", __FILE__, __LINE__, #cond, \
-                   msg);                                                                     \
-      std::abort();                                                                          \
-    }                                                                                        \
+#define BROCKEN_ASSERT(cond, msg)                                                                 \
+  do {                                                                                            \
+    if (!(cond)) {                                                                                \
+      std::fprintf(stderr, "%s:%d: assertion failed: %s (%s)\n", __FILE__, __LINE__, #cond, msg); \
+      std::abort();                                                                               \
+    }                                                                                             \
   } while (false)
 #else
 #define BROCKEN_ASSERT(cond, msg) \

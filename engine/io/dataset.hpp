@@ -20,9 +20,9 @@ using Attributes = std::map<std::string, AttrValue>;
 /// variable-length UTF-8 strings.
 struct Dimension {
   std::string name;
-  std::vector<double> numeric;     ///< e.g. time in days since the start date
-  std::vector<std::string> text;   ///< e.g. official district keys
-  Attributes attrs;                ///< e.g. units="days since 2024-01-01", calendar="standard"
+  std::vector<double> numeric;    ///< e.g. time in days since the start date
+  std::vector<std::string> text;  ///< e.g. official district keys
+  Attributes attrs;               ///< e.g. units="days since 2024-01-01", calendar="standard"
   [[nodiscard]] std::size_t size() const noexcept {
     return text.empty() ? numeric.size() : text.size();
   }
@@ -32,11 +32,11 @@ struct Dimension {
 /// variables are float64; text variables (e.g. district_name) are variable-length UTF-8.
 struct Variable {
   std::string name;
-  std::string group;                  ///< "" = file root; otherwise a group path like "policy"
-  std::vector<std::string> dims;      ///< names of Dimensions, outermost first
-  std::vector<double> values;         ///< numeric data (size = product of dim sizes)
-  std::vector<std::string> text;      ///< or text data (only for 1-d text variables)
-  Attributes attrs;                   ///< units, long_name, ...
+  std::string group;              ///< "" = file root; otherwise a group path like "policy"
+  std::vector<std::string> dims;  ///< names of Dimensions, outermost first
+  std::vector<double> values;     ///< numeric data (size = product of dim sizes)
+  std::vector<std::string> text;  ///< or text data (only for 1-d text variables)
+  Attributes attrs;               ///< units, long_name, ...
 };
 
 /// @brief Everything one output file holds.

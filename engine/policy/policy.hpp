@@ -57,7 +57,9 @@ class LeverBoard {
   /// @brief Resets every lever to its neutral value (called by the engine each month).
   void reset_levers() noexcept;
 
-  [[nodiscard]] double indicator(IndicatorId id) const noexcept { return indicators_[id.index].value; }
+  [[nodiscard]] double indicator(IndicatorId id) const noexcept {
+    return indicators_[id.index].value;
+  }
   /// @brief Published by the model (end of month), read by policies next month.
   void publish(IndicatorId id, double value) noexcept { indicators_[id.index].value = value; }
 
@@ -77,9 +79,9 @@ class LeverBoard {
 
 /// @brief What a policy may see when it acts.
 struct PolicyTick {
-  std::int32_t tick = 0;     ///< months since the start month
+  std::int32_t tick = 0;  ///< months since the start month
   int calendar_year = 0;
-  int calendar_month = 1;    ///< 1..12
+  int calendar_month = 1;  ///< 1..12
 };
 
 /// @brief A policy module.

@@ -17,7 +17,9 @@ class PolicyStage final : public sim::Stage {
   /// @param calendar maps a tick to (year, month 1..12).
   PolicyStage(LeverBoard& board, std::vector<std::unique_ptr<Policy>> policies,
               std::function<std::pair<int, int>(std::int32_t)> calendar)
-      : board_(board), policies_(std::move(policies)), calendar_(std::move(calendar)),
+      : board_(board),
+        policies_(std::move(policies)),
+        calendar_(std::move(calendar)),
         spending_(policies_.size(), 0.0) {}
 
   [[nodiscard]] std::string_view name() const override { return "policies"; }

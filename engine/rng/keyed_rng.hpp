@@ -99,7 +99,8 @@ class DecisionStream {
   std::uint64_t stream_;
 };
 
-inline Draw::Draw(const RunKey& run, std::uint64_t agent_key, std::int32_t tick, DecisionId decision) noexcept
+inline Draw::Draw(const RunKey& run, std::uint64_t agent_key, std::int32_t tick,
+                  DecisionId decision) noexcept
     : Draw(DecisionStream(run, tick, decision)(agent_key)) {}
 
 /// @brief Guards against two decision names hashing to the same id.
@@ -116,7 +117,9 @@ class DecisionRegistry {
 /// tell the origin (00 initial population, 01 birth, 10 arrival) so the kinds never collide.
 namespace agent_key {
 /// @brief The i-th person of the initial population.
-constexpr std::uint64_t initial(std::uint64_t index) noexcept { return index & ((1ULL << 62U) - 1U); }
+constexpr std::uint64_t initial(std::uint64_t index) noexcept {
+  return index & ((1ULL << 62U) - 1U);
+}
 /// @brief The seq-th child born to `mother` in month `tick` (seq > 0 only for multiple births).
 constexpr std::uint64_t birth(std::uint64_t mother, std::int32_t tick, std::uint32_t seq) noexcept {
   const std::uint64_t h =
@@ -124,7 +127,8 @@ constexpr std::uint64_t birth(std::uint64_t mother, std::int32_t tick, std::uint
   return (1ULL << 62U) | (h >> 2U);
 }
 /// @brief The seq-th arrival of arrival stream `stream` in month `tick`.
-constexpr std::uint64_t arrival(std::uint64_t stream, std::int32_t tick, std::uint64_t seq) noexcept {
+constexpr std::uint64_t arrival(std::uint64_t stream, std::int32_t tick,
+                                std::uint64_t seq) noexcept {
   const std::uint64_t h =
       combine(combine(combine(0x27d4eb2fULL, stream), static_cast<std::uint32_t>(tick)), seq);
   return (2ULL << 62U) | (h >> 2U);

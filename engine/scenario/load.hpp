@@ -13,10 +13,10 @@ namespace brocken::scenario {
 
 /// @brief A loaded scenario document.
 struct Document {
-  Node root;                                   ///< merged tree (a map)
-  std::filesystem::path file;                  ///< the file named by the user
-  std::vector<std::filesystem::path> chain;    ///< files read, most-derived first
-  std::string resolved_yaml;                   ///< to_yaml(root): the resolved scenario text
+  Node root;                                 ///< merged tree (a map)
+  std::filesystem::path file;                ///< the file named by the user
+  std::vector<std::filesystem::path> chain;  ///< files read, most-derived first
+  std::string resolved_yaml;                 ///< to_yaml(root): the resolved scenario text
 };
 
 /// @brief Loads `file`, following `extends: other.yaml` (relative to the extending file; chains
@@ -25,7 +25,8 @@ struct Document {
 /// in order (value parsed as a YAML scalar or flow node; position reported as
 /// `<command line>:1:N` where N is the 1-based index of the override). The `extends` key is
 /// removed from the result. Syntax errors report the yaml-cpp position. Throws InputError.
-Document load_document(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+Document load_document(const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides);
 
 /// @brief Parses one YAML document from `text` into a Node tree with positions naming `file`
 /// (no `extends:` handling, no overrides, any root kind). Syntax errors, duplicate keys, invalid

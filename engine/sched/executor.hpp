@@ -5,9 +5,20 @@
 /// blocks whose boundaries depend only on the row count and the block size, never on the thread
 /// count; each kernel is one function over a block, run serially (threads == 1, in the calling
 /// thread) or by tbb::parallel_for — the same function either way.
+///
+/// ThreadSanitizer builds (BROCKEN_EXECUTOR_STD_THREADS, set by the `tsan` preset) run the blocks
+/// on plain std::threads instead of TBB: Debian's libtbb is not instrumented, so TSan cannot see
+/// the synchronisation inside TBB's work stealing and reports false races on every parallel_for
+/// (google/sanitizers#1004). With std::thread, TSan sees every hand-over and checks what matters
+/// here: that concurrently running blocks of our kernels never touch the same data.
+#include <atomic>
 #include <cstddef>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -47,10 +58,13 @@ class Executor {
       const std::size_t end = begin + block_size < rows ? begin + block_size : rows;
       f(BlockRange{b, begin, end});
     };
-    if (!arena_ || blocks <= 1) {
+    if (threads_ == 1 || blocks <= 1) {
       for (std::size_t b = 0; b < blocks; ++b) body(b);
       return;
     }
+#ifdef BROCKEN_EXECUTOR_STD_THREADS
+    run_on_std_threads(blocks, body);
+#else
     arena_->execute([&] {
       oneapi::tbb::parallel_for(
           oneapi::tbb::blocked_range<std::size_t>(0, blocks, 1),
@@ -59,6 +73,7 @@ class Executor {
           },
           oneapi::tbb::simple_partitioner());
     });
+#endif
   }
 
   /// @brief Calls f(i) for i in [0, n) (e.g. one task per market cell or per column).
@@ -68,6 +83,34 @@ class Executor {
   }
 
  private:
+#ifdef BROCKEN_EXECUTOR_STD_THREADS
+  /// Fork-join over std::threads: workers take block numbers from an atomic counter; the first
+  /// exception thrown by a block is rethrown in the caller after all threads joined.
+  template <class Body>
+  void run_on_std_threads(std::size_t blocks, Body& body) const {
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto worker = [&] {
+      for (std::size_t b = next.fetch_add(1); b < blocks; b = next.fetch_add(1)) {
+        try {
+          body(b);
+        } catch (...) {
+          const std::lock_guard<std::mutex> lock(error_mutex);
+          if (!error) error = std::current_exception();
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    const auto extra = static_cast<std::size_t>(threads_ - 1);
+    pool.reserve(extra);
+    for (std::size_t t = 0; t < extra; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+  }
+#endif
+
   int threads_;
   std::unique_ptr<oneapi::tbb::task_arena> arena_;
 };

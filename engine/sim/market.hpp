@@ -40,7 +40,8 @@ class CellMarket {
 
   /// @brief Phase 1: kernel(BlockRange, Emitter&) lists candidates; returns candidates per cell.
   template <class Kernel>
-  const std::vector<std::size_t>& gather(const StepContext& ctx, std::size_t cells, Kernel&& kernel) {
+  const std::vector<std::size_t>& gather(const StepContext& ctx, std::size_t cells,
+                                         Kernel&& kernel) {
     const std::size_t rows = ctx.agents->size();
     const std::size_t blocks = sched::block_count(rows, ctx.block_size);
     if (per_block_.size() < blocks) per_block_.resize(blocks);
@@ -61,7 +62,8 @@ class CellMarket {
 
   /// @brief Phase 2: keeps the `capacity[cell]` best candidates of each cell; returns the winners'
   /// rows in ascending order.
-  const std::vector<std::uint32_t>& clear(const StepContext& ctx, const std::vector<std::size_t>& capacity) {
+  const std::vector<std::uint32_t>& clear(const StepContext& ctx,
+                                          const std::vector<std::size_t>& capacity) {
     const std::size_t cells = by_cell_.size();
     ctx.exec->for_each_index(cells, [&](std::size_t c) {
       auto& list = by_cell_[c];
@@ -69,7 +71,9 @@ class CellMarket {
       auto better = [](const Candidate& x, const Candidate& y) {
         return x.priority != y.priority ? x.priority > y.priority : x.key < y.key;
       };
-      if (k < list.size()) std::nth_element(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(k), list.end(), better);
+      if (k < list.size())
+        std::nth_element(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(k), list.end(),
+                         better);
       list.resize(k);
     });
     winners_.clear();

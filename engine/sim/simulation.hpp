@@ -36,7 +36,9 @@ class Simulation {
   [[nodiscard]] std::int32_t tick() const noexcept { return tick_; }
   [[nodiscard]] storage::ColumnStore& agents() noexcept { return agents_; }
   [[nodiscard]] const storage::ColumnStore& agents() const noexcept { return agents_; }
-  [[nodiscard]] const std::vector<std::unique_ptr<Stage>>& stages() const noexcept { return stages_; }
+  [[nodiscard]] const std::vector<std::unique_ptr<Stage>>& stages() const noexcept {
+    return stages_;
+  }
 
  private:
   storage::ColumnStore agents_;

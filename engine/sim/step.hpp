@@ -71,8 +71,8 @@ class Workspace {
 
  private:
   void prepare(const storage::ColumnStore& agents, std::size_t blocks, std::size_t tallies);
-  std::vector<double> commit(const sched::Executor& exec, storage::ColumnStore& agents, std::size_t blocks,
-                             std::size_t tallies);
+  std::vector<double> commit(const sched::Executor& exec, storage::ColumnStore& agents,
+                             std::size_t blocks, std::size_t tallies);
 
   std::vector<BlockEffects> buffers_;
   std::vector<std::size_t> removed_;
@@ -80,8 +80,8 @@ class Workspace {
 
 /// @brief Everything a stage may use during one tick.
 struct StepContext {
-  std::int32_t tick = 0;                ///< months since the start month (0-based)
-  rng::RunKey run;                      ///< seed and replication
+  std::int32_t tick = 0;  ///< months since the start month (0-based)
+  rng::RunKey run;        ///< seed and replication
   const sched::Executor* exec = nullptr;
   storage::ColumnStore* agents = nullptr;
   std::size_t block_size = 4096;

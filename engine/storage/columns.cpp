@@ -44,7 +44,8 @@ void ColumnStore::erase_sorted_column(std::size_t column, std::span<const std::s
 }
 
 void ColumnStore::set_size_after_erase(std::size_t removed) {
-  if (removed > rows_) throw std::logic_error("ColumnStore::erase_sorted: more rows removed than exist");
+  if (removed > rows_)
+    throw std::logic_error("ColumnStore::erase_sorted: more rows removed than exist");
   rows_ -= removed;
 }
 

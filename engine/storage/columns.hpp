@@ -128,7 +128,8 @@ class ColumnStore {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       if (columns_[i]->name() == name) {
         if (columns_[i]->type() != typeid(T)) {
-          throw std::logic_error("ColumnStore: column '" + std::string(name) + "' has another type");
+          throw std::logic_error("ColumnStore: column '" + std::string(name) +
+                                 "' has another type");
         }
         return ColumnHandle<T>{static_cast<std::uint32_t>(i)};
       }
@@ -149,7 +150,9 @@ class ColumnStore {
   /// @brief Number of rows.
   [[nodiscard]] std::size_t size() const noexcept { return rows_; }
   [[nodiscard]] std::size_t column_count() const noexcept { return columns_.size(); }
-  [[nodiscard]] const std::string& column_name(std::size_t i) const { return columns_.at(i)->name(); }
+  [[nodiscard]] const std::string& column_name(std::size_t i) const {
+    return columns_.at(i)->name();
+  }
   /// @brief Sum of the element sizes of all columns: bytes per agent in the store.
   [[nodiscard]] std::size_t bytes_per_row() const noexcept;
   /// @brief Bytes currently reserved by all columns.

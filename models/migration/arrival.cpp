@@ -45,8 +45,10 @@ class ArrivalStage final : public sim::Stage {
     for (std::size_t d = 0; d < nd; ++d) {
       DistrictState& ds = s_.districts[d];
       // Free streams.
-      const std::size_t n_de = take(ds.arrival_carry[0], p.from_germany_per_year / 12.0 * s_.scale * pop_share_[d]);
-      const std::size_t n_ab = take(ds.arrival_carry[1], p.from_abroad_per_year / 12.0 * s_.scale * pop_share_[d]);
+      const std::size_t n_de =
+          take(ds.arrival_carry[0], p.from_germany_per_year / 12.0 * s_.scale * pop_share_[d]);
+      const std::size_t n_ab =
+          take(ds.arrival_carry[1], p.from_abroad_per_year / 12.0 * s_.scale * pop_share_[d]);
       for (std::size_t k = 0; k < n_de; ++k) {
         add_person(ctx, rng::agent_key::arrival(kFromGermany, ctx.tick, seq_germany++), d,
                    Origin::kArrivedGermany, p.from_germany_nationality, p.age_band_shares);
@@ -58,7 +60,8 @@ class ArrivalStage final : public sim::Stage {
       // Skilled pipeline: queue at the office, capacity-limited processing, fixed procedure time.
       ds.office_queue += applications * vac_share_[d];
       const double capacity = p.skilled.office_capacity_per_100k_per_month *
-                              s_.region->districts[d].population_base / 1e5 * s_.scale * capacity_lever;
+                              s_.region->districts[d].population_base / 1e5 * s_.scale *
+                              capacity_lever;
       const double processed = std::min(ds.office_queue, capacity);
       ds.office_queue -= processed;
       if (ds.pipeline.size() <= delay) ds.pipeline.resize(delay + 1, 0.0);
@@ -103,7 +106,8 @@ class ArrivalStage final : public sim::Stage {
     const std::size_t band = pick(draw.uniform(), age_shares.data(), kAgeBands);
     const int lo = age_band_lower(static_cast<int>(band));
     const int hi = band + 1 < kAgeBands ? age_band_lower(static_cast<int>(band) + 1) : 85;
-    const int age_months = lo * 12 + static_cast<int>(draw.below(static_cast<std::uint32_t>((hi - lo) * 12)));
+    const int age_months =
+        lo * 12 + static_cast<int>(draw.below(static_cast<std::uint32_t>((hi - lo) * 12)));
     const auto nat = static_cast<Nationality>(pick(draw.uniform(), nat_shares.data(), 3));
     const bool skilled = origin == Origin::kArrivedSkilled;
     const int entry = static_cast<int>(p.demography.labour_entry_age_years * 12.0);
@@ -147,16 +151,18 @@ class ArrivalStage final : public sim::Stage {
     const double u_rec = draw.uniform();
     const double u_qual = draw.uniform();
     if (skilled) {
-      rec = u_rec < p.arrival.skilled.recognition_full                                    ? Recognition::kFull
-            : u_rec < p.arrival.skilled.recognition_full + p.arrival.skilled.recognition_none ? Recognition::kNone
-                                                                                           : Recognition::kPartial;
-      qual = u_qual < p.arrival.skilled.academic_share ? Qualification::kAcademic : Qualification::kVocational;
+      rec = u_rec < p.arrival.skilled.recognition_full ? Recognition::kFull
+            : u_rec < p.arrival.skilled.recognition_full + p.arrival.skilled.recognition_none
+                ? Recognition::kNone
+                : Recognition::kPartial;
+      qual = u_qual < p.arrival.skilled.academic_share ? Qualification::kAcademic
+                                                       : Qualification::kVocational;
     }
     a.span(c.recognition)[i] = static_cast<std::uint8_t>(rec);
     a.span(c.qualification)[i] = static_cast<std::uint8_t>(qual);
     const double u_disc = draw.uniform();
-    a.span(c.discriminated)[i] =
-        static_cast<std::uint8_t>(foreign && u_disc < p.integration.initial_discrimination_share ? 1 : 0);
+    a.span(c.discriminated)[i] = static_cast<std::uint8_t>(
+        foreign && u_disc < p.integration.initial_discrimination_share ? 1 : 0);
   }
 
   ModelState& s_;

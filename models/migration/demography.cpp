@@ -1,6 +1,7 @@
 // Demography: ageing, mortality, fertility, retirement and labour-market entry (one agent-local
-// kernel). Rates: Germany's life table scaled to the state's life expectancy, Germany's age-specific
-// fertility scaled to the state's total fertility rate (data/sachsen-anhalt/README.md).
+// kernel). Rates: Germany's life table scaled to the state's life expectancy, Germany's
+// age-specific fertility scaled to the state's total fertility rate
+// (data/sachsen-anhalt/README.md).
 #include <algorithm>
 
 #include "models/migration/stages.hpp"
@@ -39,7 +40,7 @@ class DemographyStage final : public sim::Stage {
     const rng::DecisionStream s_labourentry = ctx.stream(decisions::kLabourEntry);
 
     auto tallies = ctx.for_agents(nd * MonthFlows::kCount, [&](const sched::BlockRange& r,
-                                                                sim::BlockEffects& fx) {
+                                                               sim::BlockEffects& fx) {
       auto t = fx.tally();
       auto add = [&](std::size_t d, MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
       for (std::size_t i = r.begin; i < r.end; ++i) {
@@ -55,7 +56,8 @@ class DemographyStage final : public sim::Stage {
         rng::Draw death = s_death(key[i]);
         if (death.bernoulli(s_.death_prob_month[static_cast<std::size_t>(years)][sex[i]])) {
           add(d, MonthFlows::kDeaths);
-          if (status[i] == static_cast<std::uint8_t>(Status::kEmployed)) add(d, MonthFlows::kEmployedExits);
+          if (status[i] == static_cast<std::uint8_t>(Status::kEmployed))
+            add(d, MonthFlows::kEmployedExits);
           if (housed[i] != 0) add(d, MonthFlows::kHousedExits);
           fx.remove(i);
           continue;
@@ -64,7 +66,8 @@ class DemographyStage final : public sim::Stage {
             static_cast<std::size_t>(years) < s_.birth_prob_month.size()) {
           rng::Draw birth = s_birth(key[i]);
           if (birth.bernoulli(s_.birth_prob_month[static_cast<std::size_t>(years)])) {
-            spawn_child(fx, key[i], tick, district[i], nationality[i], birth.uniform() < male_share);
+            spawn_child(fx, key[i], tick, district[i], nationality[i],
+                        birth.uniform() < male_share);
             add(d, MonthFlows::kBirths);
           }
         }
@@ -75,7 +78,8 @@ class DemographyStage final : public sim::Stage {
         }
         if (age[i] >= retirement && status[i] != static_cast<std::uint8_t>(Status::kRetired) &&
             status[i] != static_cast<std::uint8_t>(Status::kChild)) {
-          if (status[i] == static_cast<std::uint8_t>(Status::kEmployed)) add(d, MonthFlows::kEmployedExits);
+          if (status[i] == static_cast<std::uint8_t>(Status::kEmployed))
+            add(d, MonthFlows::kEmployedExits);
           status[i] = static_cast<std::uint8_t>(Status::kRetired);
         }
       }

@@ -4,9 +4,10 @@
 // M[group] the mean of m over the group's members in the initial population (computed once in
 // model set-up), so that the base hazard is the group's observed outflow rate at the start
 // (docs/model.md, "Departure"). Covariates x: employed, unhoused, ties, discriminated, recognised.
+#include "models/migration/departure.hpp"
+
 #include <cmath>
 
-#include "models/migration/departure.hpp"
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
@@ -17,10 +18,10 @@ double departure_multiplier(const DepartureParams& p, int age_months, int months
   const int band = age_band_of(age_months / 12);
   double m = p.age_band_multipliers[static_cast<std::size_t>(band)];
   if (months_here >= 0 && months_here < p.early_years_months) m *= p.early_years_multiplier;
-  const double x = p.coef_employed * (employed ? 1.0 : 0.0) + p.coef_unhoused * (unhoused ? 1.0 : 0.0) +
-                   p.coef_ties * static_cast<double>(ties) +
-                   p.coef_discriminated * (discriminated ? 1.0 : 0.0) +
-                   p.coef_recognised * (recognised ? 1.0 : 0.0);
+  const double x =
+      p.coef_employed * (employed ? 1.0 : 0.0) + p.coef_unhoused * (unhoused ? 1.0 : 0.0) +
+      p.coef_ties * static_cast<double>(ties) + p.coef_discriminated * (discriminated ? 1.0 : 0.0) +
+      p.coef_recognised * (recognised ? 1.0 : 0.0);
   return m * std::exp(x);
 }
 
@@ -63,12 +64,13 @@ class DepartureStage final : public sim::Stage {
     const rng::DecisionStream s_leave = ctx.stream(decisions::kLeave);
 
     auto tallies = ctx.for_agents(nd * MonthFlows::kCount, [&](const sched::BlockRange& r,
-                                                                sim::BlockEffects& fx) {
+                                                               sim::BlockEffects& fx) {
       auto t = fx.tally();
       auto add = [&](std::size_t d, MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
       for (std::size_t i = r.begin; i < r.end; ++i) {
         const std::size_t d = district[i];
-        const std::size_t g = nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
+        const std::size_t g =
+            nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
         if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
           rng::Draw draw = s_return(key[i]);
           if (!draw.bernoulli(ret[g] * lever_return)) continue;
@@ -93,7 +95,8 @@ class DepartureStage final : public sim::Stage {
         rng::Draw draw = s_leave(key[i]);
         if (!draw.bernoulli(base[g] * m * lever)) continue;
         const bool to_abroad = draw.uniform() < abroad[g];
-        residence[i] = static_cast<std::uint8_t>(to_abroad ? Residence::kAwayAbroad : Residence::kAwayGermany);
+        residence[i] =
+            static_cast<std::uint8_t>(to_abroad ? Residence::kAwayAbroad : Residence::kAwayGermany);
         away[i] = 0;
         add(d, to_abroad ? MonthFlows::kDeparturesAbroad : MonthFlows::kDeparturesGermany);
         if (employed) {

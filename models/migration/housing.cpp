@@ -36,10 +36,12 @@ class HousingStage final : public sim::Stage {
     const double penalised = 1.0 - p.discrimination_penalty;
     market_.gather(ctx, nd, [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit) {
       for (std::size_t i = r.begin; i < r.end; ++i) {
-        if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent) || housed[i] != 0) continue;
+        if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent) || housed[i] != 0)
+          continue;
         double w = 1.0;
         if (nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman) &&
-            !(p.employed_removes_penalty && status[i] == static_cast<std::uint8_t>(Status::kEmployed))) {
+            !(p.employed_removes_penalty &&
+              status[i] == static_cast<std::uint8_t>(Status::kEmployed))) {
           w = penalised;
         }
         rng::Draw draw = s_housingpriority(key[i]);

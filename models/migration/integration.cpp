@@ -28,8 +28,8 @@ class IntegrationStage final : public sim::Stage {
     const double pace = s_.lever(s_.levers.language_pace);
     const double p_level = std::min(1.0, pace / p.language_months_per_level);
     const double p_level_late = std::min(1.0, p_level * p.language_flattening_factor);
-    const double p_resolve =
-        std::min(1.0, s_.lever(s_.levers.discrimination_resolution) / p.discrimination_resolution_months);
+    const double p_resolve = std::min(
+        1.0, s_.lever(s_.levers.discrimination_resolution) / p.discrimination_resolution_months);
     const double ties_lever = s_.lever(s_.levers.ties_growth);
     const float g = static_cast<float>(std::min(1.0, p.ties_growth_per_month * ties_lever));
     const float g_emp = static_cast<float>(
@@ -43,7 +43,8 @@ class IntegrationStage final : public sim::Stage {
     ctx.for_agents(0, [&](const sched::BlockRange& r, sim::BlockEffects& /*fx*/) {
       for (std::size_t i = r.begin; i < r.end; ++i) {
         if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) continue;
-        if (nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) && here[i] < 0) continue;
+        if (nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) && here[i] < 0)
+          continue;
         const bool employed = status[i] == static_cast<std::uint8_t>(Status::kEmployed);
         const float gi = employed ? g_emp : g;
         ties[i] += gi * (1.0F - ties[i]);
@@ -58,7 +59,8 @@ class IntegrationStage final : public sim::Stage {
         }
         if (recognition[i] == static_cast<std::uint8_t>(Recognition::kPartial)) {
           rng::Draw draw = s_recognition(key[i]);
-          if (draw.bernoulli(p_compensated)) recognition[i] = static_cast<std::uint8_t>(Recognition::kFull);
+          if (draw.bernoulli(p_compensated))
+            recognition[i] = static_cast<std::uint8_t>(Recognition::kFull);
         }
       }
     });

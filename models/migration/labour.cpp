@@ -1,8 +1,8 @@
 // Labour market by district (a market stage): separations (agent-local), replacement demand and
 // vacancy inflow, then matching with a constant-returns Cobb-Douglas function
-// M = A * U^alpha * V^(1-alpha) (params.md §7), A set so that the mean vacancy duration at the start
-// equals the observed completed vacancy time. Who of the unemployed is hired is decided by weighted
-// keyed priorities (language, recognition, callback penalty for foreign applicants).
+// M = A * U^alpha * V^(1-alpha) (params.md §7), A set so that the mean vacancy duration at the
+// start equals the observed completed vacancy time. Who of the unemployed is hired is decided by
+// weighted keyed priorities (language, recognition, callback penalty for foreign applicants).
 #include <algorithm>
 #include <cmath>
 
@@ -47,26 +47,28 @@ class LabourStage final : public sim::Stage {
 
     // 2. Vacancies: exogenous inflow (steady state at the start) plus replacement demand.
     for (std::size_t d = 0; d < nd; ++d) {
-      s_.districts[d].vacancies +=
-          s_.districts[d].vacancy_inflow + p.replacement_share * s_.flow(d, MonthFlows::kEmployedExits);
+      s_.districts[d].vacancies += s_.districts[d].vacancy_inflow +
+                                   p.replacement_share * s_.flow(d, MonthFlows::kEmployedExits);
     }
 
     // 3. Gather searchers with weighted keyed priorities.
     const double lw = p.language_weight_per_level;
     const double callback = 1.0 / (1.0 + p.discrimination_callback_penalty);
-    const auto& counts = market_.gather(ctx, nd, [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit) {
-      for (std::size_t i = r.begin; i < r.end; ++i) {
-        if (residence[i] != kPresent || status[i] != kUnemployed) continue;
-        double w = 1.0;
-        if (nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman)) {
-          w = callback * (1.0 + lw * language[i]) / (1.0 + lw * 4.0);
-          const auto rec = static_cast<Recognition>(recognition[i]);
-          if (rec == Recognition::kPartial || rec == Recognition::kNone) w *= p.partial_recognition_weight;
-        }
-        rng::Draw draw = s_jobpriority(key[i]);
-        emit(district[i], std::log(1.0 - draw.uniform()) / w, key[i], i);
-      }
-    });
+    const auto& counts =
+        market_.gather(ctx, nd, [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit) {
+          for (std::size_t i = r.begin; i < r.end; ++i) {
+            if (residence[i] != kPresent || status[i] != kUnemployed) continue;
+            double w = 1.0;
+            if (nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman)) {
+              w = callback * (1.0 + lw * language[i]) / (1.0 + lw * 4.0);
+              const auto rec = static_cast<Recognition>(recognition[i]);
+              if (rec == Recognition::kPartial || rec == Recognition::kNone)
+                w *= p.partial_recognition_weight;
+            }
+            rng::Draw draw = s_jobpriority(key[i]);
+            emit(district[i], std::log(1.0 - draw.uniform()) / w, key[i], i);
+          }
+        });
 
     // 4. Clear: matches per district from the matching function.
     const double alpha = p.matching_elasticity;

@@ -20,37 +20,51 @@ using scenario::Reader;
 void declare_board(ModelState& s) {
   auto& b = s.board;
   auto& l = s.levers;
-  l.language_pace = b.declare_lever("integration.language_pace", 1.0, "multiplies the pace of German learning");
-  l.discrimination_resolution = b.declare_lever("integration.discrimination_resolution", 1.0,
-                                                "multiplies the monthly chance that experienced discrimination ends");
-  l.ties_growth = b.declare_lever("integration.ties_growth", 1.0, "multiplies the growth of social ties");
-  l.skilled_applications = b.declare_lever("arrival.skilled_applications", 1.0, "multiplies skilled-worker applications");
-  l.office_capacity = b.declare_lever("arrival.office_capacity", 1.0, "multiplies immigration-office capacity");
-  l.procedure_months_delta = b.declare_lever("arrival.procedure_months_delta", 0.0,
-                                             "months added to the admission procedure (negative: faster)");
-  l.matching_efficiency = b.declare_lever("labour.matching_efficiency", 1.0, "multiplies A of the matching function");
-  l.housing_offers = b.declare_lever("housing.offers", 1.0, "multiplies usable dwellings reaching searchers");
-  l.departure_hazard = b.declare_lever("departure.foreign_hazard", 1.0, "multiplies the departure hazard of foreign residents");
-  l.return_hazard = b.declare_lever("departure.return_hazard", 1.0, "multiplies the return hazard of the away pool");
+  l.language_pace =
+      b.declare_lever("integration.language_pace", 1.0, "multiplies the pace of German learning");
+  l.discrimination_resolution =
+      b.declare_lever("integration.discrimination_resolution", 1.0,
+                      "multiplies the monthly chance that experienced discrimination ends");
+  l.ties_growth =
+      b.declare_lever("integration.ties_growth", 1.0, "multiplies the growth of social ties");
+  l.skilled_applications = b.declare_lever("arrival.skilled_applications", 1.0,
+                                           "multiplies skilled-worker applications");
+  l.office_capacity =
+      b.declare_lever("arrival.office_capacity", 1.0, "multiplies immigration-office capacity");
+  l.procedure_months_delta =
+      b.declare_lever("arrival.procedure_months_delta", 0.0,
+                      "months added to the admission procedure (negative: faster)");
+  l.matching_efficiency =
+      b.declare_lever("labour.matching_efficiency", 1.0, "multiplies A of the matching function");
+  l.housing_offers =
+      b.declare_lever("housing.offers", 1.0, "multiplies usable dwellings reaching searchers");
+  l.departure_hazard = b.declare_lever("departure.foreign_hazard", 1.0,
+                                       "multiplies the departure hazard of foreign residents");
+  l.return_hazard = b.declare_lever("departure.return_hazard", 1.0,
+                                    "multiplies the return hazard of the away pool");
   auto& n = s.indicators;
   n.population = b.declare_indicator("population", "population at the end of last month (persons)");
-  n.foreign_population = b.declare_indicator("foreign_population", "foreign nationals, end of last month");
+  n.foreign_population =
+      b.declare_indicator("foreign_population", "foreign nationals, end of last month");
   n.arrivals = b.declare_indicator("arrivals", "arrivals across the state border last month");
-  n.arrivals_skilled = b.declare_indicator("arrivals_skilled", "skilled workers entering through the pipeline last month");
+  n.arrivals_skilled = b.declare_indicator(
+      "arrivals_skilled", "skilled workers entering through the pipeline last month");
   n.departures = b.declare_indicator("departures", "departures across the state border last month");
   n.returns = b.declare_indicator("returns", "returns last month");
   n.unemployed = b.declare_indicator("unemployed", "registered unemployed, end of last month");
-  n.unemployed_foreign = b.declare_indicator("unemployed_foreign", "foreign unemployed, end of last month");
+  n.unemployed_foreign =
+      b.declare_indicator("unemployed_foreign", "foreign unemployed, end of last month");
   n.vacancies = b.declare_indicator("vacancies", "open registered vacancies, end of last month");
-  n.newcomers_below_b1 = b.declare_indicator("newcomers_below_b1",
-                                             "foreign residents arrived within 3 years with German below B1");
+  n.newcomers_below_b1 = b.declare_indicator(
+      "newcomers_below_b1", "foreign residents arrived within 3 years with German below B1");
   n.away_pool = b.declare_indicator("away_pool", "former residents in the away pool (may return)");
 }
 
 /// Resolves a path written in a scenario relative to the file that wrote it.
 std::filesystem::path relative_to_node(const scenario::Node* node, const std::string& value) {
   std::filesystem::path p(value);
-  if (p.is_absolute() || node == nullptr || node->pos().file.empty() || node->pos().file.front() == '<') {
+  if (p.is_absolute() || node == nullptr || node->pos().file.empty() ||
+      node->pos().file.front() == '<') {
     return p.lexically_normal();
   }
   return (std::filesystem::path(node->pos().file).parent_path() / p).lexically_normal();
@@ -174,17 +188,44 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
 }
 
 const std::vector<std::string>& district_variable_names() {
-  static const std::vector<std::string> kNames{
-      "population", "births", "deaths", "arrivals", "departures", "returns", "employed",
-      "unemployed", "vacancies", "foreign_population", "departures_germany", "departures_abroad",
-      "arrivals_skilled", "working_age_population", "hires", "housed"};
+  static const std::vector<std::string> kNames{"population",
+                                               "births",
+                                               "deaths",
+                                               "arrivals",
+                                               "departures",
+                                               "returns",
+                                               "employed",
+                                               "unemployed",
+                                               "vacancies",
+                                               "foreign_population",
+                                               "departures_germany",
+                                               "departures_abroad",
+                                               "arrivals_skilled",
+                                               "working_age_population",
+                                               "hires",
+                                               "housed"};
   return kNames;
 }
 
 namespace {
 enum Var : std::size_t {
-  kPopulation, kBirths, kDeaths, kArrivals, kDepartures, kReturns, kEmployed, kUnemployed,
-  kVacancies, kForeign, kDepGermany, kDepAbroad, kArrSkilled, kWorkingAge, kHires, kHousedVar, kVarCount
+  kPopulation,
+  kBirths,
+  kDeaths,
+  kArrivals,
+  kDepartures,
+  kReturns,
+  kEmployed,
+  kUnemployed,
+  kVacancies,
+  kForeign,
+  kDepGermany,
+  kDepAbroad,
+  kArrSkilled,
+  kWorkingAge,
+  kHires,
+  kHousedVar,
+  kVarCount
 };
 
 /// End-of-month reporting: one agent-local reduction over all persons, then the month's flows
@@ -192,7 +233,8 @@ enum Var : std::size_t {
 /// policies.
 class ReportStage final : public sim::Stage {
  public:
-  ReportStage(ModelState& s, Series& out, const policy::PolicyStage& policies, std::vector<int> bands)
+  ReportStage(ModelState& s, Series& out, const policy::PolicyStage& policies,
+              std::vector<int> bands)
       : s_(s), out_(out), policies_(policies), bands_(std::move(bands)) {}
   [[nodiscard]] std::string_view name() const override { return "report"; }
 
@@ -241,7 +283,8 @@ class ReportStage final : public sim::Stage {
         row[5] += housed[i] == 0 ? 1 : 0;
         row[6] += foreign && unemployed ? 1 : 0;
         row[7] += foreign && here[i] >= 0 && here[i] < 36 && language[i] < 3 ? 1 : 0;
-        const std::size_t y = std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), band_of.size() - 1);
+        const std::size_t y =
+            std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), band_of.size() - 1);
         row[base + static_cast<std::size_t>(band_of[y]) * 2 + sex[i]] += 1;
         row[base + nb * 2 + nationality[i]] += 1;
       }
@@ -251,7 +294,8 @@ class ReportStage final : public sim::Stage {
   }
 
  private:
-  void record(const std::vector<double>& t, std::size_t nd, std::size_t per, std::size_t base, std::size_t nb) {
+  void record(const std::vector<double>& t, std::size_t nd, std::size_t per, std::size_t base,
+              std::size_t nb) {
     const double w = s_.weight;
     if (out_.names.empty()) {
       out_.names = district_variable_names();
@@ -346,7 +390,8 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   storage::ColumnStore agents;
   s.cols = PersonColumns::declare(agents);
   build_population(s, agents, run);
-  impl_->sim = std::make_unique<sim::Simulation>(std::move(agents), run, exec, scenario.run.block_size);
+  impl_->sim =
+      std::make_unique<sim::Simulation>(std::move(agents), run, exec, scenario.run.block_size);
 
   Diagnostics diags;
   auto policies = make_policies(scenario.policies, registry, s.board, diags);
@@ -362,18 +407,33 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   sim.add_stage(make_integration_stage(s));
   sim.add_stage(make_housing_stage(s));
   sim.add_stage(make_labour_stage(s));
-  sim.add_stage(std::make_unique<ReportStage>(s, impl_->series, policy_ref, scenario.run.output_age_bands));
+  sim.add_stage(
+      std::make_unique<ReportStage>(s, impl_->series, policy_ref, scenario.run.output_age_bands));
 }
 
 ModelRun::~ModelRun() = default;
 
-void ModelRun::step() { impl_->sim->step(); }
-std::int32_t ModelRun::tick() const noexcept { return impl_->sim->tick(); }
-const Series& ModelRun::series() const noexcept { return impl_->series; }
-std::size_t ModelRun::agent_count() const noexcept { return impl_->sim->agents().size(); }
-std::size_t ModelRun::bytes_per_agent() const noexcept { return impl_->sim->agents().bytes_per_row(); }
-const storage::ColumnStore& ModelRun::agents() const noexcept { return impl_->sim->agents(); }
-const ModelState& ModelRun::state() const noexcept { return impl_->state; }
+void ModelRun::step() {
+  impl_->sim->step();
+}
+std::int32_t ModelRun::tick() const noexcept {
+  return impl_->sim->tick();
+}
+const Series& ModelRun::series() const noexcept {
+  return impl_->series;
+}
+std::size_t ModelRun::agent_count() const noexcept {
+  return impl_->sim->agents().size();
+}
+std::size_t ModelRun::bytes_per_agent() const noexcept {
+  return impl_->sim->agents().bytes_per_row();
+}
+const storage::ColumnStore& ModelRun::agents() const noexcept {
+  return impl_->sim->agents();
+}
+const ModelState& ModelRun::state() const noexcept {
+  return impl_->state;
+}
 
 io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& runs,
                          const std::vector<std::string>& policy_names, io::Attributes attrs) {
@@ -398,7 +458,8 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
       const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
       return era * 146097 + doe;
     };
-    time.numeric.push_back(static_cast<double>(days(y, m) - days(sc.run.start.year, sc.run.start.month)));
+    time.numeric.push_back(
+        static_cast<double>(days(y, m) - days(sc.run.start.year, sc.run.start.month)));
   }
   time.attrs["units"] = "days since " + start;
   time.attrs["calendar"] = "standard";
@@ -406,7 +467,8 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
   ds.dims.push_back(std::move(time));
 
   io::Dimension district{"district", {}, {}, {}};
-  io::Variable names{"district_name", "", {"district"}, {}, {}, {{"long_name", std::string("district name")}}};
+  io::Variable names{
+      "district_name", "", {"district"}, {}, {}, {{"long_name", std::string("district name")}}};
   for (const auto& d : sc.region->districts) {
     district.text.push_back(d.ags);
     names.text.push_back(d.name);
@@ -445,24 +507,33 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
       {"population", {"persons", "residents at the end of the month"}},
       {"births", {"persons", "live births during the month"}},
       {"deaths", {"persons", "deaths during the month"}},
-      {"arrivals", {"persons", "moves into the state (from the rest of Germany or abroad) during the month, including returns"}},
-      {"departures", {"persons", "moves out of the state (to the rest of Germany or abroad) during the month"}},
+      {"arrivals",
+       {"persons",
+        "moves into the state (from the rest of Germany or abroad) during the month, including "
+        "returns"}},
+      {"departures",
+       {"persons", "moves out of the state (to the rest of Germany or abroad) during the month"}},
       {"returns", {"persons", "arrivals of people who lived in the state before"}},
       {"employed", {"persons", "employed residents at the end of the month"}},
       {"unemployed", {"persons", "registered unemployed residents at the end of the month"}},
       {"vacancies", {"jobs", "open registered vacancies at the end of the month"}},
-      {"foreign_population", {"persons", "residents without German citizenship at the end of the month"}},
+      {"foreign_population",
+       {"persons", "residents without German citizenship at the end of the month"}},
       {"departures_germany", {"persons", "departures to the rest of Germany"}},
       {"departures_abroad", {"persons", "departures abroad"}},
-      {"arrivals_skilled", {"persons", "third-country skilled workers entering through the admission pipeline"}},
-      {"working_age_population", {"persons", "residents from the labour-entry age to below the retirement age"}},
-      {"hires", {"persons", "vacancies filled during the month (matching and arrivals with a job)"}},
+      {"arrivals_skilled",
+       {"persons", "third-country skilled workers entering through the admission pipeline"}},
+      {"working_age_population",
+       {"persons", "residents from the labour-entry age to below the retirement age"}},
+      {"hires",
+       {"persons", "vacancies filled during the month (matching and arrivals with a job)"}},
       {"housed", {"persons", "searchers who found a dwelling during the month"}},
   };
   const auto& vnames = district_variable_names();
   for (std::size_t k = 0; k < vnames.size(); ++k) {
     io::Variable v{vnames[k], "", dims_with({"time", "district"}), {}, {}, {}};
-    for (const Series* s : runs) v.values.insert(v.values.end(), s->values[k].begin(), s->values[k].end());
+    for (const Series* s : runs)
+      v.values.insert(v.values.end(), s->values[k].begin(), s->values[k].end());
     const auto& meta = kMeta.at(vnames[k]);
     v.attrs["units"] = std::string(meta.units);
     v.attrs["long_name"] = std::string(meta.long_name);
@@ -483,31 +554,57 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
   ds.dims.push_back(std::move(band));
   ds.dims.push_back(io::Dimension{"sex", {}, {"male", "female"}, {}});
   ds.dims.push_back(io::Dimension{"nationality", {}, {"german", "eu", "third_country"}, {}});
-  io::Variable by_age{"population_by_age_sex", "demography", dims_with({"time", "district", "age_band", "sex"}),
-                      concat(&Series::by_age), {}, {{"units", std::string("persons")}}};
-  io::Variable by_nat{"population_by_nationality", "demography", dims_with({"time", "district", "nationality"}),
-                      concat(&Series::by_nationality), {}, {{"units", std::string("persons")}}};
+  io::Variable by_age{
+      "population_by_age_sex", "demography", dims_with({"time", "district", "age_band", "sex"}),
+      concat(&Series::by_age), {},           {{"units", std::string("persons")}}};
+  io::Variable by_nat{
+      "population_by_nationality",     "demography", dims_with({"time", "district", "nationality"}),
+      concat(&Series::by_nationality), {},           {{"units", std::string("persons")}}};
   ds.vars.push_back(std::move(by_age));
   ds.vars.push_back(std::move(by_nat));
-  ds.vars.push_back(io::Variable{"away_pool", "demography", dims_with({"time"}), concat(&Series::away_pool), {},
-                                 {{"units", std::string("persons")},
-                                  {"long_name", std::string("former residents followed for a possible return")}}});
-  ds.vars.push_back(io::Variable{"skilled_pipeline", "arrival", dims_with({"time"}), concat(&Series::skilled_pipeline), {},
-                                 {{"units", std::string("persons")},
-                                  {"long_name", std::string("skilled-worker applications queued or in procedure")}}});
-  ds.vars.push_back(io::Variable{"dwellings_available", "housing", dims_with({"time", "district"}),
-                                 concat(&Series::housing_available), {},
-                                 {{"units", std::string("dwellings")},
-                                  {"long_name", std::string("usable vacant dwellings at the end of the month")}}});
-  ds.vars.push_back(io::Variable{"searchers", "housing", dims_with({"time", "district"}),
-                                 concat(&Series::housing_searchers), {},
-                                 {{"units", std::string("persons")},
-                                  {"long_name", std::string("residents without a dwelling of their own at the end of the month")}}});
+  ds.vars.push_back(io::Variable{
+      "away_pool",
+      "demography",
+      dims_with({"time"}),
+      concat(&Series::away_pool),
+      {},
+      {{"units", std::string("persons")},
+       {"long_name", std::string("former residents followed for a possible return")}}});
+  ds.vars.push_back(io::Variable{
+      "skilled_pipeline",
+      "arrival",
+      dims_with({"time"}),
+      concat(&Series::skilled_pipeline),
+      {},
+      {{"units", std::string("persons")},
+       {"long_name", std::string("skilled-worker applications queued or in procedure")}}});
+  ds.vars.push_back(io::Variable{
+      "dwellings_available",
+      "housing",
+      dims_with({"time", "district"}),
+      concat(&Series::housing_available),
+      {},
+      {{"units", std::string("dwellings")},
+       {"long_name", std::string("usable vacant dwellings at the end of the month")}}});
+  ds.vars.push_back(io::Variable{
+      "searchers",
+      "housing",
+      dims_with({"time", "district"}),
+      concat(&Series::housing_searchers),
+      {},
+      {{"units", std::string("persons")},
+       {"long_name",
+        std::string("residents without a dwelling of their own at the end of the month")}}});
   if (!policy_names.empty()) {
     ds.dims.push_back(io::Dimension{"policy", {}, policy_names, {}});
-    ds.vars.push_back(io::Variable{"spending", "policy", dims_with({"time", "policy"}), concat(&Series::spending), {},
-                                   {{"units", std::string("EUR")},
-                                    {"long_name", std::string("policy spending during the month")}}});
+    ds.vars.push_back(
+        io::Variable{"spending",
+                     "policy",
+                     dims_with({"time", "policy"}),
+                     concat(&Series::spending),
+                     {},
+                     {{"units", std::string("EUR")},
+                      {"long_name", std::string("policy spending during the month")}}});
   }
   ds.attrs = std::move(attrs);
   return ds;

@@ -12,8 +12,8 @@
 
 #include "engine/io/dataset.hpp"
 #include "engine/policy/registry.hpp"
-#include "engine/sched/executor.hpp"
 #include "engine/scenario/load.hpp"
+#include "engine/sched/executor.hpp"
 #include "engine/sim/simulation.hpp"
 #include "models/migration/params.hpp"
 #include "models/migration/region.hpp"
@@ -59,15 +59,15 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
 
 /// @brief Monthly series of one replication: [time][district] flattened, per variable.
 struct Series {
-  std::vector<std::string> names;                 ///< variable names (time x district)
-  std::vector<std::vector<double>> values;        ///< one flattened array per name
-  std::vector<double> by_age;                     ///< [time][district][age band][sex]
-  std::vector<double> by_nationality;             ///< [time][district][nationality]
-  std::vector<double> spending;                   ///< [time][policy]
-  std::vector<double> away_pool;                  ///< [time]
-  std::vector<double> skilled_pipeline;           ///< [time]: applications queued or in procedure
-  std::vector<double> housing_available;          ///< [time][district] usable vacant dwellings
-  std::vector<double> housing_searchers;          ///< [time][district]
+  std::vector<std::string> names;           ///< variable names (time x district)
+  std::vector<std::vector<double>> values;  ///< one flattened array per name
+  std::vector<double> by_age;               ///< [time][district][age band][sex]
+  std::vector<double> by_nationality;       ///< [time][district][nationality]
+  std::vector<double> spending;             ///< [time][policy]
+  std::vector<double> away_pool;            ///< [time]
+  std::vector<double> skilled_pipeline;     ///< [time]: applications queued or in procedure
+  std::vector<double> housing_available;    ///< [time][district] usable vacant dwellings
+  std::vector<double> housing_searchers;    ///< [time][district]
 };
 
 /// @brief One replication of a scenario.

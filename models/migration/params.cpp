@@ -16,7 +16,8 @@ constexpr Bounds kPositive{1e-12, 1e12};
 constexpr Bounds kCoefficient{-20.0, 20.0};
 
 /// Reads a list of kAgeBands numbers; `sum_to_one` also checks that they are shares.
-void read_bands(Reader& r, std::string_view key, AgeBandShares& out, Bounds bounds, bool sum_to_one) {
+void read_bands(Reader& r, std::string_view key, AgeBandShares& out, Bounds bounds,
+                bool sum_to_one) {
   std::vector<double> v;
   const scenario::Node* node = nullptr;
   if (r.has(key)) node = r.raw(key);
@@ -41,7 +42,8 @@ void read_nationality(Reader& r, std::string_view key, NationalityShares& out) {
   s.finish();
   const double sum = out[0] + out[1] + out[2];
   if (std::abs(sum - 1.0) > 1e-6 && !s.path().empty()) {
-    r.diagnostics().add(s.pos(), s.path(), fmt::format("shares must sum to 1, they sum to {:g}", sum));
+    r.diagnostics().add(s.pos(), s.path(),
+                        fmt::format("shares must sum to 1, they sum to {:g}", sum));
   }
 }
 

@@ -15,7 +15,7 @@ enum class Sex : std::uint8_t { kMale = 0, kFemale = 1 };
 
 /// @brief Labour-market status.
 enum class Status : std::uint8_t {
-  kChild = 0,       ///< below working age
+  kChild = 0,  ///< below working age
   kEmployed = 1,
   kUnemployed = 2,  ///< registered unemployed, searching
   kInactive = 3,    ///< working age, not in the labour force
@@ -34,26 +34,33 @@ enum class Recognition : std::uint8_t { kNotNeeded = 0, kNone = 1, kPartial = 2,
 enum class Qualification : std::uint8_t { kUnknown = 0, kLow = 1, kVocational = 2, kAcademic = 3 };
 
 /// @brief How the person came to be in the model (also the origin of its key).
-enum class Origin : std::uint8_t { kInitial = 0, kBorn = 1, kArrivedGermany = 2, kArrivedAbroad = 3, kArrivedSkilled = 4 };
+enum class Origin : std::uint8_t {
+  kInitial = 0,
+  kBorn = 1,
+  kArrivedGermany = 2,
+  kArrivedAbroad = 3,
+  kArrivedSkilled = 4
+};
 
 /// @brief Handles of every person column, declared once per store.
 struct PersonColumns {
-  storage::ColumnHandle<std::uint64_t> key;          ///< stable agent key (engine/rng)
+  storage::ColumnHandle<std::uint64_t> key;  ///< stable agent key (engine/rng)
   storage::ColumnHandle<std::int16_t> age_months;
-  storage::ColumnHandle<std::int16_t> months_here;   ///< months since (last) arrival; -1 = since before the start
+  storage::ColumnHandle<std::int16_t>
+      months_here;  ///< months since (last) arrival; -1 = since before the start
   storage::ColumnHandle<std::int16_t> away_months;   ///< months in the away pool
   storage::ColumnHandle<std::int16_t> arrival_tick;  ///< tick of (last) arrival; -1 = none
   storage::ColumnHandle<float> ties;                 ///< social ties in the region, 0..1
   storage::ColumnHandle<std::uint8_t> sex;
-  storage::ColumnHandle<std::uint8_t> district;      ///< index into RegionData::districts
+  storage::ColumnHandle<std::uint8_t> district;  ///< index into RegionData::districts
   storage::ColumnHandle<std::uint8_t> nationality;
   storage::ColumnHandle<std::uint8_t> status;
   storage::ColumnHandle<std::uint8_t> residence;
-  storage::ColumnHandle<std::uint8_t> housed;        ///< 1 = has a dwelling; 0 = searching
-  storage::ColumnHandle<std::uint8_t> language;      ///< German level 0..4 = A0, A1, A2, B1, B2+
+  storage::ColumnHandle<std::uint8_t> housed;    ///< 1 = has a dwelling; 0 = searching
+  storage::ColumnHandle<std::uint8_t> language;  ///< German level 0..4 = A0, A1, A2, B1, B2+
   storage::ColumnHandle<std::uint8_t> recognition;
   storage::ColumnHandle<std::uint8_t> qualification;
-  storage::ColumnHandle<std::uint8_t> discriminated; ///< 1 = currently experiences discrimination
+  storage::ColumnHandle<std::uint8_t> discriminated;  ///< 1 = currently experiences discrimination
   storage::ColumnHandle<std::uint8_t> origin;
   storage::ColumnHandle<std::uint8_t> lived_here_before;  ///< 1 = a later arrival is a return
 

@@ -181,9 +181,9 @@ void load_figures(const std::filesystem::path& dir, RegionData& r, Diagnostics& 
 }
 
 [[noreturn]] void missing_figure(const RegionData& r, const std::string& what) {
-  throw scenario::InputError({scenario::Diagnostic{
-      scenario::SourcePos{(r.dir / "state_figures.csv").string(), 0, 0}, "indicator",
-      "missing figure " + what}});
+  throw scenario::InputError(
+      {scenario::Diagnostic{scenario::SourcePos{(r.dir / "state_figures.csv").string(), 0, 0},
+                            "indicator", "missing figure " + what}});
 }
 
 }  // namespace

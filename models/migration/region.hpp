@@ -14,14 +14,14 @@
 namespace brocken::migration {
 
 struct District {
-  std::string ags;    ///< official district key, e.g. "15001"
+  std::string ags;  ///< official district key, e.g. "15001"
   std::string name;
-  double population_base = 0;   ///< 31.12.2022 population (Zensus 2022 basis)
-  double foreign_share = 0;     ///< share of foreign nationals, 0..1
-  double housing_vacancy = 0;   ///< share of dwellings vacant, 0..1
-  double employees_svb = 0;     ///< employees subject to social insurance (workplace)
-  double unemployed = 0;        ///< registered unemployed, annual average
-  double vacancies = 0;         ///< registered vacancies, annual-average stock
+  double population_base = 0;  ///< 31.12.2022 population (Zensus 2022 basis)
+  double foreign_share = 0;    ///< share of foreign nationals, 0..1
+  double housing_vacancy = 0;  ///< share of dwellings vacant, 0..1
+  double employees_svb = 0;    ///< employees subject to social insurance (workplace)
+  double unemployed = 0;       ///< registered unemployed, annual average
+  double vacancies = 0;        ///< registered vacancies, annual-average stock
 };
 
 /// @brief One scalar figure of state_figures.csv.

@@ -63,7 +63,8 @@ std::vector<std::int64_t> apportion(double total, const std::vector<double>& wei
     rem.emplace_back(exact - static_cast<double>(out[i]), i);
   }
   std::stable_sort(rem.begin(), rem.end(), [](auto& x, auto& y) { return x.first > y.first; });
-  for (std::size_t k = 0; assigned < target && k < rem.size(); ++k, ++assigned) ++out[rem[k].second];
+  for (std::size_t k = 0; assigned < target && k < rem.size(); ++k, ++assigned)
+    ++out[rem[k].second];
   return out;
 }
 
@@ -96,19 +97,23 @@ void derive_rates(ModelState& s) {
       s.death_prob_month[a][sex] = 1.0 - std::pow(1.0 - qa, 1.0 / 12.0);
     }
   }
-  // Fertility: Germany's ASFR scaled to the state's TFR; a yearly rate becomes a monthly probability.
+  // Fertility: Germany's ASFR scaled to the state's TFR; a yearly rate becomes a monthly
+  // probability.
   const double tfr_germany = std::accumulate(r.asfr_germany.begin(), r.asfr_germany.end(), 0.0);
   const double factor = r.figure("tfr", p.demography.tfr_reference) / tfr_germany;
-  s.birth_prob_month.assign(static_cast<std::size_t>(r.fertility_min_age) + r.asfr_germany.size(), 0.0);
+  s.birth_prob_month.assign(static_cast<std::size_t>(r.fertility_min_age) + r.asfr_germany.size(),
+                            0.0);
   for (std::size_t k = 0; k < r.asfr_germany.size(); ++k) {
     s.birth_prob_month[static_cast<std::size_t>(r.fertility_min_age) + k] =
         1.0 - std::exp(-r.asfr_germany[k] * factor / 12.0);
   }
-  s.male_birth_share = r.population_age_sex[0][0] / (r.population_age_sex[0][0] + r.population_age_sex[0][1]);
+  s.male_birth_share =
+      r.population_age_sex[0][0] / (r.population_age_sex[0][0] + r.population_age_sex[0][1]);
   // The register lists only the largest citizenships; the unclassified rest is split like the
   // listed part (assumption, data/sachsen-anhalt/README.md).
   const double eu_listed = r.latest("foreign_population_eu_listed");
-  s.eu_share_of_foreign = eu_listed / (eu_listed + r.latest("foreign_population_third_country_listed"));
+  s.eu_share_of_foreign =
+      eu_listed / (eu_listed + r.latest("foreign_population_third_country_listed"));
 
   // Labour: registered vacancies and unemployed; A of the matching function from the mean
   // vacancy duration at the start (M/V = A (U/V)^alpha = 30.4375 / duration_days).
@@ -139,8 +144,8 @@ void derive_rates(ModelState& s) {
     const District& dd = r.districts[d];
     const double pop_share = dd.population_base / pop_total;
     s.districts[d].vacancies = dd.vacancies * s.scale;
-    s.districts[d].dwellings_available =
-        dwellings_total * pop_share * dd.housing_vacancy * p.housing.vacancy_available_share * s.scale;
+    s.districts[d].dwellings_available = dwellings_total * pop_share * dd.housing_vacancy *
+                                         p.housing.vacancy_available_share * s.scale;
     s.employed_share[d] = employed_total * dd.employees_svb / svb_total;  // persons; divided below
     s.unemployed_share[d] = dd.unemployed;
   }
@@ -184,7 +189,8 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
     working_age /= s.scale;
     s.employed_share[d] = working_age > 0 ? std::min(1.0, s.employed_share[d] / working_age) : 0.0;
     s.unemployed_share[d] =
-        working_age > 0 ? std::min(1.0 - s.employed_share[d], s.unemployed_share[d] / working_age) : 0.0;
+        working_age > 0 ? std::min(1.0 - s.employed_share[d], s.unemployed_share[d] / working_age)
+                        : 0.0;
   }
 
   // Person-years L_x of the scaled life table from the open age on, per sex: the age
@@ -226,7 +232,8 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
           // Age within the year of age; the open last group is spread over the following
           // ages like a stationary population of the scaled life table (weights L_x).
           int years_offset = 0;
-          if (a + 1 == ages) years_offset = static_cast<int>(pick_open_age(open_age_weights[sx], draw.uniform()));
+          if (a + 1 == ages)
+            years_offset = static_cast<int>(pick_open_age(open_age_weights[sx], draw.uniform()));
           age[i] = static_cast<std::int16_t>((static_cast<int>(a) + years_offset) * 12 +
                                              static_cast<int>(draw.below(12)));
           sex[i] = static_cast<std::uint8_t>(sx);
@@ -256,15 +263,16 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
             language[i] = 4;
             continue;
           }
-          nationality[i] = static_cast<std::uint8_t>(eu ? Nationality::kEu : Nationality::kThirdCountry);
+          nationality[i] =
+              static_cast<std::uint8_t>(eu ? Nationality::kEu : Nationality::kThirdCountry);
           // Time since arrival is not in the data: uniform over the last ten years, capped by age
           // (assumption, docs/model.md). Ties, language and discrimination follow from it as if
           // the integration rules had run since arrival.
           const int months = std::min(static_cast<int>(draw.below(120)), static_cast<int>(age[i]));
           here[i] = static_cast<std::int16_t>(months);
           ties[i] = static_cast<float>(1.0 - std::pow(1.0 - ip.ties_growth_per_month, months));
-          language[i] = static_cast<std::uint8_t>(
-              std::min(4.0, std::floor(static_cast<double>(months) / ip.language_months_per_level)));
+          language[i] = static_cast<std::uint8_t>(std::min(
+              4.0, std::floor(static_cast<double>(months) / ip.language_months_per_level)));
           const double still = ip.initial_discrimination_share *
                                std::pow(1.0 - 1.0 / ip.discrimination_resolution_months, months);
           discriminated[i] = static_cast<std::uint8_t>(draw.uniform() < still ? 1 : 0);
@@ -286,7 +294,8 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
                                    recognition[j] == static_cast<std::uint8_t>(Recognition::kFull));
     n[g] += 1;
   }
-  for (std::size_t g = 0; g < 2; ++g) s.departure_norm[g] = n[g] > 0 && sum[g] > 0 ? sum[g] / n[g] : 1.0;
+  for (std::size_t g = 0; g < 2; ++g)
+    s.departure_norm[g] = n[g] > 0 && sum[g] > 0 ? sum[g] / n[g] : 1.0;
 
   // Exogenous vacancy inflow that keeps each district's stock steady at the start: the
   // vacancies filled per month (fill rate x stock) minus the expected replacement demand of the
@@ -300,13 +309,15 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
       exits[district[j]] += 1;
       continue;
     }
-    const std::size_t y = std::min<std::size_t>(static_cast<std::size_t>(age[j] / 12), s.death_prob_month.size() - 1);
+    const std::size_t y =
+        std::min<std::size_t>(static_cast<std::size_t>(age[j] / 12), s.death_prob_month.size() - 1);
     const std::size_t g = nationality[j] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
     const double base = g == 0 ? p.departure.base_hazard_german : p.departure.base_hazard_foreign;
-    const double leave = base / s.departure_norm[g] *
-                         departure_multiplier(p.departure, age[j], here[j], true, housed_s[j] == 0, ties[j],
-                                              discriminated[j] != 0,
-                                              recognition[j] == static_cast<std::uint8_t>(Recognition::kFull));
+    const double leave =
+        base / s.departure_norm[g] *
+        departure_multiplier(p.departure, age[j], here[j], true, housed_s[j] == 0, ties[j],
+                             discriminated[j] != 0,
+                             recognition[j] == static_cast<std::uint8_t>(Recognition::kFull));
     exits[district[j]] += s.death_prob_month[y][sex[j]] + leave;
   }
   // Jobs: hires M = fill_rate x V replace separations and exits (M = s E + X), so the separation
@@ -323,7 +334,8 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   for (std::size_t j = 0; j < agents.size(); ++j) {
     employed_total += status[j] == static_cast<std::uint8_t>(Status::kEmployed) ? 1.0 : 0.0;
   }
-  s.separation_rate = employed_total > 0 ? std::max(0.0, (hires - exits_total) / employed_total) : 0.0;
+  s.separation_rate =
+      employed_total > 0 ? std::max(0.0, (hires - exits_total) / employed_total) : 0.0;
 }
 
 }  // namespace brocken::migration

@@ -38,13 +38,13 @@ struct MonthFlows {
   enum Kind : std::size_t {
     kBirths,
     kDeaths,
-    kArrivals,        ///< across the state border, including returns
+    kArrivals,  ///< across the state border, including returns
     kReturns,
     kDeparturesGermany,
     kDeparturesAbroad,
     kArrivalsSkilled,
-    kEmployedExits,   ///< employed persons who died, retired or left: replacement demand
-    kHousedExits,     ///< housed persons who died or left: dwellings released
+    kEmployedExits,  ///< employed persons who died, retired or left: replacement demand
+    kHousedExits,    ///< housed persons who died or left: dwellings released
     kHires,
     kHoused,
     kCount
@@ -64,16 +64,16 @@ struct DistrictState {
 
 /// @brief Lever ids the model declares (names in docs/model.md, "Levers").
 struct Levers {
-  policy::LeverId language_pace;            ///< multiplies the pace of language learning
-  policy::LeverId discrimination_resolution;///< multiplies the monthly chance discrimination ends
-  policy::LeverId ties_growth;              ///< multiplies the growth of social ties
-  policy::LeverId skilled_applications;     ///< multiplies skilled applications
-  policy::LeverId office_capacity;          ///< multiplies immigration-office capacity
-  policy::LeverId procedure_months_delta;   ///< added to the procedure duration (months)
-  policy::LeverId matching_efficiency;      ///< multiplies A of the matching function
-  policy::LeverId housing_offers;           ///< multiplies available dwellings reaching searchers
-  policy::LeverId departure_hazard;         ///< multiplies the departure hazard of foreign residents
-  policy::LeverId return_hazard;            ///< multiplies the return hazard of the away pool
+  policy::LeverId language_pace;              ///< multiplies the pace of language learning
+  policy::LeverId discrimination_resolution;  ///< multiplies the monthly chance discrimination ends
+  policy::LeverId ties_growth;                ///< multiplies the growth of social ties
+  policy::LeverId skilled_applications;       ///< multiplies skilled applications
+  policy::LeverId office_capacity;            ///< multiplies immigration-office capacity
+  policy::LeverId procedure_months_delta;     ///< added to the procedure duration (months)
+  policy::LeverId matching_efficiency;        ///< multiplies A of the matching function
+  policy::LeverId housing_offers;             ///< multiplies available dwellings reaching searchers
+  policy::LeverId departure_hazard;  ///< multiplies the departure hazard of foreign residents
+  policy::LeverId return_hazard;     ///< multiplies the return hazard of the away pool
 };
 
 /// @brief Indicator ids the model publishes at the end of each month.
@@ -93,15 +93,16 @@ struct ModelState {
   // Derived monthly rates.
   std::vector<std::array<double, 2>> death_prob_month;  ///< by age (years) and sex
   std::array<double, 2> mortality_scale{};              ///< factor on Germany's qx, by sex
-  std::vector<double> birth_prob_month;                 ///< by mother's age (years), 0 outside 15-49
+  std::vector<double> birth_prob_month;  ///< by mother's age (years), 0 outside 15-49
   double male_birth_share = 0.5;
-  double matching_a = 0;                                ///< A of the matching function
-  double separation_rate = 0;                           ///< monthly job separations (steady state at the start)
+  double matching_a = 0;       ///< A of the matching function
+  double separation_rate = 0;  ///< monthly job separations (steady state at the start)
   double persons_per_dwelling = 2;
-  std::vector<double> employed_share;                   ///< initial, by district
-  std::vector<double> unemployed_share;                 ///< initial, by district
+  std::vector<double> employed_share;    ///< initial, by district
+  std::vector<double> unemployed_share;  ///< initial, by district
   double eu_share_of_foreign = 0;
-  std::array<double, 2> departure_norm{1.0, 1.0};        ///< mean departure multiplier (German, foreign) at the start
+  std::array<double, 2> departure_norm{
+      1.0, 1.0};  ///< mean departure multiplier (German, foreign) at the start
 
   policy::LeverBoard board;
   Levers levers;

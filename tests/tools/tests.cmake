@@ -1,1 +1,15 @@
-# tests for tools
+# tests for tools/ (the brocken command line, run as a user runs it)
+brocken_gtest(tools_cli_test SOURCES tools/cli_test.cpp)
+target_compile_definitions(tools_cli_test PRIVATE BROCKEN_CLI="$<TARGET_FILE:brocken>")
+add_dependencies(tools_cli_test brocken)
+
+# The shared acceptance checks (../shared/checks/foundation.sh, when present): full-scale baseline at
+# 1, 2 and 4 threads, bit-identical; xarray reads the root contract; error reporting; no
+# overwrite. Three full-scale runs are too slow under the sanitizers, so only optimised builds
+# without a sanitizer register it. tests/tools/foundation.sh is the project's own copy.
+if(NOT BROCKEN_SANITIZE AND CMAKE_BUILD_TYPE STREQUAL "Release")
+  add_test(NAME tools_foundation_checks
+           COMMAND "${CMAKE_CURRENT_LIST_DIR}/foundation.sh" "$<TARGET_FILE:brocken>"
+           WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  set_tests_properties(tools_foundation_checks PROPERTIES TIMEOUT 900 RUN_SERIAL TRUE)
+endif()

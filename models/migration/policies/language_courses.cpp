@@ -15,8 +15,10 @@ void LanguageCourses::configure(scenario::Reader& params) {
 
 void LanguageCourses::bind(const policy::LeverBoard& board, scenario::Diagnostics& diags,
                            const scenario::SourcePos& where) {
-  pace_ = policy::require_lever(board, "integration.language_pace", diags, where, "language_courses");
-  eligible_ = policy::require_indicator(board, "newcomers_below_b1", diags, where, "language_courses");
+  pace_ =
+      policy::require_lever(board, "integration.language_pace", diags, where, "language_courses");
+  eligible_ =
+      policy::require_indicator(board, "newcomers_below_b1", diags, where, "language_courses");
 }
 
 void LanguageCourses::act(const policy::PolicyTick& tick, policy::LeverBoard& board) {

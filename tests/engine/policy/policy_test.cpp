@@ -16,7 +16,8 @@ class Doubler final : public Policy {
     params.read("cost", cost_, {0, 1e9});
     params.finish();
   }
-  void bind(const LeverBoard& board, scenario::Diagnostics& diags, const scenario::SourcePos& where) override {
+  void bind(const LeverBoard& board, scenario::Diagnostics& diags,
+            const scenario::SourcePos& where) override {
     lever_ = require_lever(board, "pace", diags, where, "doubler");
     seen_ = require_indicator(board, "arrivals", diags, where, "doubler");
   }
@@ -39,7 +40,8 @@ scenario::Node map_of(std::vector<std::pair<std::string, std::string>> kv) {
   std::vector<std::pair<std::string, scenario::Node>> entries;
   int line = 1;
   for (auto& [k, v] : kv) {
-    entries.emplace_back(k, scenario::Node::make_scalar(v, {"p.yaml", ++line, 3}, "policies.doubler." + k));
+    entries.emplace_back(
+        k, scenario::Node::make_scalar(v, {"p.yaml", ++line, 3}, "policies.doubler." + k));
   }
   return scenario::Node::make_map(std::move(entries), {"p.yaml", 1, 1}, "policies.doubler");
 }
@@ -69,7 +71,8 @@ TEST(Policy, UnknownLeverIsAScenarioErrorWithSuggestion) {
   scenario::Diagnostics diags;
   d.bind(b, diags, {"p.yaml", 4, 5});
   ASSERT_EQ(diags.size(), 1U);
-  EXPECT_EQ(diags.items()[0].str(), "p.yaml:4:5: doubler: the model has no lever 'pace', did you mean 'pacer'?");
+  EXPECT_EQ(diags.items()[0].str(),
+            "p.yaml:4:5: doubler: the model has no lever 'pace', did you mean 'pacer'?");
 }
 
 TEST(Policy, ConfigureReportsBadParameters) {
@@ -98,7 +101,9 @@ TEST(PolicyStage, PoliciesActInOrderEachMonthAndReportSpending) {
     ASSERT_TRUE(diags.empty());
     ps.push_back(std::move(p));
   }
-  PolicyStage stage(b, std::move(ps), [](std::int32_t t) { return std::pair{2024 + t / 12, t % 12 + 1}; });
+  PolicyStage stage(b, std::move(ps), [](std::int32_t t) {
+    return std::pair{2024 + t / 12, t % 12 + 1};
+  });
   sim::StepContext ctx;
   ctx.tick = 2;
   stage.run(ctx);

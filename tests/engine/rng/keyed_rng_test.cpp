@@ -1,10 +1,10 @@
 #include "engine/rng/keyed_rng.hpp"
 
-#include <gtest/gtest.h>
-
 #include <array>
 #include <cmath>
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace brocken::rng {
 namespace {
@@ -73,7 +73,11 @@ TEST(KeyedRng, NeighbouringTicksAreUncorrelated) {
   for (int k = 0; k < kN; ++k) {
     const double x = Draw(kRun, static_cast<std::uint64_t>(k), 5, kA).uniform();
     const double y = Draw(kRun, static_cast<std::uint64_t>(k), 6, kA).uniform();
-    sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
   }
   const double n = kN;
   const double r = (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));

@@ -1,9 +1,9 @@
 #include "engine/sched/executor.hpp"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace brocken::sched {
 namespace {
@@ -44,7 +44,9 @@ TEST_P(ExecutorThreads, ArenaLimitsConcurrency) {
   EXPECT_LE(peak.load(), GetParam());
 }
 
-TEST(Executor, RejectsZeroThreads) { EXPECT_THROW(Executor(0), std::invalid_argument); }
+TEST(Executor, RejectsZeroThreads) {
+  EXPECT_THROW(Executor(0), std::invalid_argument);
+}
 
 TEST(Executor, EmptyRangeRunsNothing) {
   const Executor exec(2);
@@ -54,7 +56,9 @@ TEST(Executor, EmptyRangeRunsNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, ExecutorThreads, ::testing::Values(1, 2, 4),
-                         [](const auto& param_info) { return "t" + std::to_string(param_info.param); });
+                         [](const auto& param_info) {
+                           return "t" + std::to_string(param_info.param);
+                         });
 
 }  // namespace
 }  // namespace brocken::sched

@@ -1,10 +1,10 @@
 #include "engine/sim/simulation.hpp"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+
+#include <gtest/gtest.h>
 
 #include "engine/sim/market.hpp"
 
@@ -57,9 +57,11 @@ class ToyStage final : public Stage {
     key = a.span(c_.key);
     cell = a.span(c_.cell);
     auto prio = ctx.stream(kPriority);
-    const auto& counts = market.gather(ctx, 3, [&](const sched::BlockRange& r, CellMarket::Emitter& emit) {
-      for (std::size_t i = r.begin; i < r.end; ++i) emit(cell[i], prio(key[i]).uniform(), key[i], i);
-    });
+    const auto& counts =
+        market.gather(ctx, 3, [&](const sched::BlockRange& r, CellMarket::Emitter& emit) {
+          for (std::size_t i = r.begin; i < r.end; ++i)
+            emit(cell[i], prio(key[i]).uniform(), key[i], i);
+        });
     EXPECT_EQ(counts.size(), 3U);
     std::vector<std::size_t> capacity(3, 5);
     auto winner = a.span(c_.winner);
@@ -125,7 +127,9 @@ INSTANTIATE_TEST_SUITE_P(Grid, SimulationThreads,
                                   std::to_string(std::get<1>(param_info.param));
                          });
 
-TEST(Simulation, SeedChangesTheOutcome) { EXPECT_FALSE(run_toy(1, 256, 9) == run_toy(1, 256, 10)); }
+TEST(Simulation, SeedChangesTheOutcome) {
+  EXPECT_FALSE(run_toy(1, 256, 9) == run_toy(1, 256, 10));
+}
 
 TEST(Simulation, RemovalsAreCompactedStablyAndSpawnsAppendedInRowOrder) {
   const Outcome o = run_toy(2, 64);
@@ -161,7 +165,8 @@ TEST(CellMarket, WinnersAreTheHighestPrioritiesPerCell) {
   // Priority = key mod 97 so that ties exist; the tie-break is the smaller key.
   auto prio = [](std::size_t i) { return static_cast<double>(i % 97); };
   m.gather(ctx, 4, [&](const sched::BlockRange& r, CellMarket::Emitter& emit) {
-    for (std::size_t i = r.begin; i < r.end; ++i) emit(static_cast<std::uint32_t>(i % 4), prio(i), i, i);
+    for (std::size_t i = r.begin; i < r.end; ++i)
+      emit(static_cast<std::uint32_t>(i % 4), prio(i), i, i);
   });
   const std::vector<std::size_t> cap{0, 10, 250, 1000};
   const auto winners = m.clear(ctx, cap);

@@ -1,10 +1,10 @@
 #include "engine/storage/columns.hpp"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace brocken::storage {
 namespace {

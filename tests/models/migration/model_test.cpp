@@ -1,11 +1,11 @@
 // Determinism, common random numbers and the demography rates of the migration model.
 #include "models/migration/model.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <map>
 #include <tuple>
+
+#include <gtest/gtest.h>
 
 #include "engine/io/csv.hpp"
 #include "models/migration/setup.hpp"
@@ -19,9 +19,9 @@ using testing::run_all;
 
 bool same_series(const Series& a, const Series& b) {
   return a.names == b.names && a.values == b.values && a.by_age == b.by_age &&
-         a.by_nationality == b.by_nationality && a.spending == b.spending && a.away_pool == b.away_pool &&
-         a.skilled_pipeline == b.skilled_pipeline && a.housing_available == b.housing_available &&
-         a.housing_searchers == b.housing_searchers;
+         a.by_nationality == b.by_nationality && a.spending == b.spending &&
+         a.away_pool == b.away_pool && a.skilled_pipeline == b.skilled_pipeline &&
+         a.housing_available == b.housing_available && a.housing_searchers == b.housing_searchers;
 }
 
 class ModelThreads : public ::testing::TestWithParam<int> {};
@@ -39,7 +39,9 @@ TEST_P(ModelThreads, SmokeRunIsIdenticalAtAnyThreadCountAndBlockSize) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, ModelThreads, ::testing::Values(1, 2, 4),
-                         [](const auto& param_info) { return "t" + std::to_string(param_info.param); });
+                         [](const auto& param_info) {
+                           return "t" + std::to_string(param_info.param);
+                         });
 
 TEST(Model, SeedAndReplicationChangeTheResult) {
   const Scenario sc = load("smoke.yaml", {"months=6"});
@@ -51,8 +53,8 @@ TEST(Model, SeedAndReplicationChangeTheResult) {
 }
 
 /// Rows of the final agent store by key, for agents selected by `keep(key)`.
-using Row = std::tuple<std::int16_t, std::int16_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t,
-                       std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, float>;
+using Row = std::tuple<std::int16_t, std::int16_t, std::uint8_t, std::uint8_t, std::uint8_t,
+                       std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, float>;
 std::map<std::uint64_t, Row> rows_by_key(const ModelRun& run, bool (*keep)(std::uint64_t)) {
   const auto& a = run.agents();
   const auto& c = run.state().cols;
@@ -60,9 +62,9 @@ std::map<std::uint64_t, Row> rows_by_key(const ModelRun& run, bool (*keep)(std::
   const auto key = a.span(c.key);
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (!keep(key[i])) continue;
-    out[key[i]] = Row{a.span(c.age_months)[i], a.span(c.months_here)[i], a.span(c.sex)[i],
-                      a.span(c.district)[i], a.span(c.nationality)[i], a.span(c.status)[i],
-                      a.span(c.residence)[i], a.span(c.housed)[i], a.span(c.language)[i],
+    out[key[i]] = Row{a.span(c.age_months)[i],    a.span(c.months_here)[i], a.span(c.sex)[i],
+                      a.span(c.district)[i],      a.span(c.nationality)[i], a.span(c.status)[i],
+                      a.span(c.residence)[i],     a.span(c.housed)[i],      a.span(c.language)[i],
                       a.span(c.discriminated)[i], a.span(c.ties)[i]};
   }
   return out;
@@ -83,14 +85,16 @@ TEST(CommonRandomNumbers, FertilityChangeLeavesEveryoneElseUntouched) {
   const auto rb = rows_by_key(*b.run, not_born);
   EXPECT_GT(ra.size(), 10000U);
   EXPECT_TRUE(ra == rb);
-  EXPECT_NE(rows_by_key(*a.run, born).size(), rows_by_key(*b.run, born).size()) << "the change had an effect";
+  EXPECT_NE(rows_by_key(*a.run, born).size(), rows_by_key(*b.run, born).size())
+      << "the change had an effect";
 }
 
 // A policy changes behaviour, but arrivals are drawn from their own keys: the same people arrive
 // with the same attributes in both scenarios.
 TEST(CommonRandomNumbers, PolicyScenarioSeesTheSameArrivals) {
   const auto a = run_all(load("smoke.yaml"), 1);
-  const auto b = run_all(load("policies/language_courses.yaml", {"months=36", "population.scale=0.01"}), 2);
+  const auto b =
+      run_all(load("policies/language_courses.yaml", {"months=36", "population.scale=0.01"}), 2);
   auto arrival = [](std::uint64_t k) { return (k >> 62U) == 2U; };
   const auto ra = rows_by_key(*a.run, arrival);
   const auto rb = rows_by_key(*b.run, arrival);
@@ -139,12 +143,11 @@ TEST(Demography, ScaledTableReachesTheStateLifeExpectancy) {
 // year equal the sum over persons of their exact probabilities (computed here from the initial
 // population and the monthly rates) within 4 standard deviations.
 TEST(Demography, FirstYearDeathsAndBirthsMatchTheirExpectation) {
-  const Scenario sc = load("smoke.yaml", {"months=12", "population.scale=0.05",
-                                          "models.arrival.from_germany_per_year=0",
-                                          "models.arrival.from_abroad_per_year=0",
-                                          "models.arrival.skilled.applications_per_year=0",
-                                          "models.departure.base_hazard_german=0",
-                                          "models.departure.base_hazard_foreign=0"});
+  const Scenario sc = load(
+      "smoke.yaml",
+      {"months=12", "population.scale=0.05", "models.arrival.from_germany_per_year=0",
+       "models.arrival.from_abroad_per_year=0", "models.arrival.skilled.applications_per_year=0",
+       "models.departure.base_hazard_german=0", "models.departure.base_hazard_foreign=0"});
   const sched::Executor exec(2);
   ModelRun run(sc, 0, exec, testing::registry());
   const auto& st = run.state();
@@ -193,8 +196,8 @@ TEST(Model, OutputDatasetHasTheRootContract) {
   EXPECT_EQ(std::get<std::string>(ds.dims[0].attrs.at("units")), "days since 2024-01-01");
   EXPECT_EQ(ds.dims[1].name, "district");
   EXPECT_EQ(ds.dims[1].text.size(), 14U);
-  for (const char* v : {"population", "births", "deaths", "arrivals", "departures", "returns", "employed",
-                        "unemployed", "vacancies", "foreign_population"}) {
+  for (const char* v : {"population", "births", "deaths", "arrivals", "departures", "returns",
+                        "employed", "unemployed", "vacancies", "foreign_population"}) {
     bool found = false;
     for (const auto& var : ds.vars) {
       if (var.name == v && var.group.empty()) {

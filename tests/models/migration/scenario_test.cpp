@@ -1,11 +1,11 @@
 // Every class of scenario and data error is reported, all together, with file:line:column.
 // Positions point at the key that holds the offending value (for --set: <command line>:1:N,
 // N = the index of the override).
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <fstream>
 #include <regex>
+
+#include <gtest/gtest.h>
 
 #include "tests/models/migration/test_support.hpp"
 
@@ -14,7 +14,8 @@ namespace {
 
 using testing::TempDir;
 
-std::vector<std::string> errors_of(const std::filesystem::path& file, const std::vector<std::string>& sets = {}) {
+std::vector<std::string> errors_of(const std::filesystem::path& file,
+                                   const std::vector<std::string>& sets = {}) {
   try {
     (void)load_scenario(file, sets, testing::registry());
   } catch (const scenario::InputError& e) {
@@ -27,7 +28,8 @@ std::vector<std::string> errors_of(const std::filesystem::path& file, const std:
 
 bool any_matches(const std::vector<std::string>& lines, const std::string& pattern) {
   const std::regex re(pattern);
-  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return std::regex_search(l, re); });
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return std::regex_search(l, re); });
 }
 
 std::string extends_baseline() {
@@ -54,21 +56,27 @@ TEST(Scenario, UnknownKeyWrongTypeAndOutOfRangeAreAllReported) {
   ASSERT_EQ(e.size(), 4U) << ::testing::PrintToString(e);
   EXPECT_TRUE(any_matches(e, R"(bad\.yaml:2:1: seed: expected an integer, got \"not-a-number\")"));
   EXPECT_TRUE(any_matches(e, R"(bad\.yaml:3:1: no_such_key_anywhere: unknown key)"));
-  EXPECT_TRUE(any_matches(e, R"(bad\.yaml:6:5: models\.departure\.base_hazard_germna: unknown key .*did you mean 'base_hazard_german')"));
-  EXPECT_TRUE(any_matches(e, R"(bad\.yaml:8:5: models\.housing\.vacancy_available_share: value 1\.7 is out of range \[0, 1\])"));
+  EXPECT_TRUE(any_matches(
+      e,
+      R"(bad\.yaml:6:5: models\.departure\.base_hazard_germna: unknown key .*did you mean 'base_hazard_german')"));
+  EXPECT_TRUE(any_matches(
+      e,
+      R"(bad\.yaml:8:5: models\.housing\.vacancy_available_share: value 1\.7 is out of range \[0, 1\])"));
 }
 
 TEST(Scenario, ModelLevelChecksNameTheKey) {
   TempDir dir;
-  const auto f = dir.write("shares.yaml", extends_baseline() +
-                                              "months: 0\n"
-                                              "population:\n  scale: 2\n"
-                                              "models:\n  arrival:\n    age_band_shares: [0.5, 0.5, 0.5, 0, 0]\n"
-                                              "output:\n  age_bands: [5, 3]\n");
+  const auto f = dir.write("shares.yaml",
+                           extends_baseline() +
+                               "months: 0\n"
+                               "population:\n  scale: 2\n"
+                               "models:\n  arrival:\n    age_band_shares: [0.5, 0.5, 0.5, 0, 0]\n"
+                               "output:\n  age_bands: [5, 3]\n");
   const auto e = errors_of(f);
   EXPECT_TRUE(any_matches(e, R"(shares\.yaml:2:1: months: .*out of range)"));
   EXPECT_TRUE(any_matches(e, R"(shares\.yaml:4:3: population\.scale: .*out of range)"));
-  EXPECT_TRUE(any_matches(e, R"(shares\.yaml:7:5: models\.arrival\.age_band_shares: shares must sum to 1)"));
+  EXPECT_TRUE(any_matches(
+      e, R"(shares\.yaml:7:5: models\.arrival\.age_band_shares: shares must sum to 1)"));
   EXPECT_TRUE(any_matches(e, R"(shares\.yaml:9:3: output\.age_bands: expected ascending)"));
 }
 
@@ -79,19 +87,26 @@ TEST(Scenario, UnknownPolicyAndBadPolicyParameters) {
                                            "  language_course:\n    budget_eur_per_year: 1\n"
                                            "  language_courses:\n    budget_eur_per_year: -5\n");
   const auto e = errors_of(f);
-  EXPECT_TRUE(any_matches(e, R"(pol\.yaml:3:3: policies\.language_course: unknown policy 'language_course', did you mean 'language_courses'\?)"));
-  EXPECT_TRUE(any_matches(e, R"(pol\.yaml:6:5: policies\.language_courses\.budget_eur_per_year: .*out of range)"));
-  EXPECT_TRUE(any_matches(e, R"(policies\.language_courses\.cost_per_participant_eur: missing required key)"));
+  EXPECT_TRUE(any_matches(
+      e,
+      R"(pol\.yaml:3:3: policies\.language_course: unknown policy 'language_course', did you mean 'language_courses'\?)"));
+  EXPECT_TRUE(any_matches(
+      e, R"(pol\.yaml:6:5: policies\.language_courses\.budget_eur_per_year: .*out of range)"));
+  EXPECT_TRUE(any_matches(
+      e, R"(policies\.language_courses\.cost_per_participant_eur: missing required key)"));
 }
 
 TEST(Scenario, CommandLineOverridesAreValidatedToo) {
-  const auto e = errors_of(testing::scenario_path("smoke.yaml"), {"models.labour.matching_elasticity=2", "sead=3"});
-  EXPECT_TRUE(any_matches(e, R"(<command line>:1:1: models\.labour\.matching_elasticity: .*out of range)"));
+  const auto e = errors_of(testing::scenario_path("smoke.yaml"),
+                           {"models.labour.matching_elasticity=2", "sead=3"});
+  EXPECT_TRUE(
+      any_matches(e, R"(<command line>:1:1: models\.labour\.matching_elasticity: .*out of range)"));
   EXPECT_TRUE(any_matches(e, R"(<command line>:1:2: sead: unknown key .*did you mean 'seed')"));
 }
 
 TEST(Scenario, MissingDataDirectoryIsReported) {
-  const auto e = errors_of(testing::scenario_path("smoke.yaml"), {"data=/nonexistent/brocken-data"});
+  const auto e =
+      errors_of(testing::scenario_path("smoke.yaml"), {"data=/nonexistent/brocken-data"});
   EXPECT_TRUE(any_matches(e, R"(/nonexistent/brocken-data.*data directory does not exist)"));
 }
 
@@ -107,9 +122,9 @@ std::filesystem::path corrupt_copy(const TempDir& dir) {
     text.replace(pos, from.size(), to);
     std::ofstream(data / file, std::ios::trunc) << text;
   };
-  edit("mortality_germany.csv", "\n2,", "\n2,abc");   // not a number
+  edit("mortality_germany.csv", "\n2,", "\n2,abc");      // not a number
   edit("labour_districts.csv", "\n15001,", "\n15999,");  // unknown district, and 15001 then missing
-  edit("population_age_sex.csv", "\n1,", "\n1,-");     // negative count
+  edit("population_age_sex.csv", "\n1,", "\n1,-");       // negative count
   return data;
 }
 
@@ -117,8 +132,10 @@ TEST(Scenario, CorruptDataFilesGiveFileLineColumnErrors) {
   TempDir dir;
   const auto data = corrupt_copy(dir);
   const auto e = errors_of(testing::scenario_path("smoke.yaml"), {"data=" + data.string()});
-  EXPECT_TRUE(any_matches(e, R"(mortality_germany\.csv:\d+:\d+: qx_male: expected a number)")) << ::testing::PrintToString(e);
-  EXPECT_TRUE(any_matches(e, R"(labour_districts\.csv:\d+:1: ags: district '15999' is not in districts\.csv)"));
+  EXPECT_TRUE(any_matches(e, R"(mortality_germany\.csv:\d+:\d+: qx_male: expected a number)"))
+      << ::testing::PrintToString(e);
+  EXPECT_TRUE(any_matches(
+      e, R"(labour_districts\.csv:\d+:1: ags: district '15999' is not in districts\.csv)"));
   EXPECT_TRUE(any_matches(e, R"(labour_districts\.csv:.*district 15001 appears 0 times)"));
   EXPECT_TRUE(any_matches(e, R"(population_age_sex\.csv:\d+:\d+: male: expected a number)"));
 }

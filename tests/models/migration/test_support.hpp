@@ -12,8 +12,12 @@
 
 namespace brocken::migration::testing {
 
-inline std::filesystem::path source_dir() { return BROCKEN_SOURCE_DIR; }
-inline std::filesystem::path scenario_path(const std::string& name) { return source_dir() / "scenarios" / name; }
+inline std::filesystem::path source_dir() {
+  return BROCKEN_SOURCE_DIR;
+}
+inline std::filesystem::path scenario_path(const std::string& name) {
+  return source_dir() / "scenarios" / name;
+}
 
 inline const policy::Registry& registry() {
   static const policy::Registry r = [] {
@@ -47,8 +51,8 @@ struct TempDir {
   std::filesystem::path path;
   TempDir() {
     path = std::filesystem::temp_directory_path() /
-           ("brocken-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+           ("brocken-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     std::filesystem::create_directories(path);
   }
   ~TempDir() {

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs the whole test suite. For each preset in turn, tools/setup.sh installs
+# any missing Debian package and configures and builds, then CTest runs every test. By default:
+# the optimised build (which also runs the full-scale acceptance checks) and both sanitizer
+# builds (address+undefined, thread). Stops at the first preset that fails.
+#   tools/test.sh [PRESET...]        e.g. tools/test.sh release
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+presets=("$@")
+[ "${#presets[@]}" -gt 0 ] || presets=(release asan tsan)
+
+for preset in "${presets[@]}"; do
+  start=$(date +%s)
+  echo "== ${preset}: set up and build" >&2
+  tools/setup.sh "$preset"
+  echo "== ${preset}: test" >&2
+  log="build/${preset}/ctest.log"
+  rc=0
+  ctest --preset "$preset" --output-on-failure -j"$(nproc)" >"$log" 2>&1 || rc=$?
+  # Passing tests are one line each in the log; show the failures and the summary.
+  grep -Ev '^ *(Start +[0-9]+:|[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed)' "$log" || true
+  [ "$rc" -eq 0 ] || { echo "== ${preset}: tests failed (full log: $log)" >&2; exit 1; }
+  echo "== ${preset}: passed in $(($(date +%s) - start)) s" >&2
+done
+echo "all tests passed (${presets[*]})" >&2
