@@ -334,6 +334,11 @@ void validate(const Dataset& data) {
       prefix += prefix.empty() ? part : "/" + part;
       groups.insert(prefix);
     }
+    // Dimensions are datasets at the root, so a top-level group cannot share a dimension's name.
+    if (const auto parts = split_group(v.group);
+        !parts.empty() && dim_size.count(parts.front()) != 0) {
+      invalid(var_label(v) + ": group '" + parts.front() + "' has the name of a dimension");
+    }
   }
   std::set<std::string> seen;
   for (const auto& v : data.vars) {

@@ -14,8 +14,10 @@
 ///  1. derive from Policy and implement the five operations below;
 ///  2. read every parameter in configure() through the Reader (unknown keys are then errors);
 ///  3. resolve lever and indicator names in bind() (a misspelt name is a scenario error);
-///  4. keep act() free of randomness, or use ctx.draw() with a decision name of its own;
-///  5. add one line to the model's register_policies() and a scenario under scenarios/policies/.
+///  4. keep act() deterministic: it sees aggregate indicators, not agents, and gets no random
+///     numbers (agent-level randomness belongs to the model's stages, keyed per agent);
+///  5. add one line to the model's register_policies(), the .cpp to the model's sources.cmake,
+///     and a scenario under scenarios/policies/.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -8,7 +8,10 @@
 ///    same decision in the same month (common random numbers), so policy effects are paired;
 ///  - adding a new decision never shifts the numbers of existing ones.
 /// A decision id is a 32-bit FNV-1a hash of a dotted name ("departure.leave"), computed at compile
-/// time; DecisionRegistry checks at start-up that no two names collide.
+/// time. A model lists its decisions and checks with `static_assert(rng::distinct(...))` that no
+/// two names collide; DecisionRegistry does the same at run time for names known only then.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -32,6 +35,17 @@ consteval DecisionId decision(std::string_view name) {
     h *= 16777619U;
   }
   return DecisionId{h};
+}
+
+/// @brief True when no two ids are equal (for a static_assert over a model's decision list).
+template <std::size_t N>
+consteval bool distinct(const std::array<DecisionId, N>& ids) {
+  for (std::size_t i = 0; i < N; ++i) {
+    for (std::size_t j = i + 1; j < N; ++j) {
+      if (ids[i].value == ids[j].value) return false;
+    }
+  }
+  return true;
 }
 
 /// @brief splitmix64 finaliser: a bijective 64-bit mixer with full avalanche.

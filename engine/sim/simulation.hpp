@@ -17,7 +17,7 @@ class Stage {
   Stage(const Stage&) = delete;
   Stage& operator=(const Stage&) = delete;
   virtual ~Stage() = default;
-  /// @brief Short name for logs and the stage listing (`brocken stages`).
+  /// @brief Short name for logs and error messages.
   [[nodiscard]] virtual std::string_view name() const = 0;
   /// @brief Runs the stage for ctx.tick. Agent-local work goes through ctx.for_agents().
   virtual void run(StepContext& ctx) = 0;

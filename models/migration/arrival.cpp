@@ -1,8 +1,8 @@
 // Arrivals across the state border: two free streams (from the rest of Germany, from abroad) and
 // the admission pipeline of third-country skilled workers (applications -> immigration office with
 // limited monthly capacity per district -> procedure of fixed duration -> entry). Serial: new rows
-// are appended in a fixed order (stream, district, sequence), and every attribute of a new person
-// is drawn from its own key, so the result does not depend on threads.
+// are appended in a fixed order (district, then stream, then sequence), and every attribute of a
+// new person is drawn from its own key, so the result does not depend on threads.
 #include <algorithm>
 #include <cmath>
 

@@ -27,6 +27,7 @@ class DemographyStage final : public sim::Stage {
     auto status = a.span(c.status);
     auto residence = a.span(c.residence);
     auto housed = a.span(c.housed);
+    auto ties = a.span(c.ties);
     const auto max_age = static_cast<int>(s_.death_prob_month.size()) - 1;
     const int retirement = static_cast<int>(s_.params.demography.retirement_age_years * 12.0);
     const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
@@ -66,7 +67,7 @@ class DemographyStage final : public sim::Stage {
             static_cast<std::size_t>(years) < s_.birth_prob_month.size()) {
           rng::Draw birth = s_birth(key[i]);
           if (birth.bernoulli(s_.birth_prob_month[static_cast<std::size_t>(years)])) {
-            spawn_child(fx, key[i], tick, district[i], nationality[i],
+            spawn_child(fx, key[i], tick, district[i], nationality[i], ties[i],
                         birth.uniform() < male_share);
             add(d, MonthFlows::kBirths);
           }
@@ -89,7 +90,8 @@ class DemographyStage final : public sim::Stage {
 
  private:
   void spawn_child(sim::BlockEffects& fx, std::uint64_t mother, std::int32_t tick,
-                   std::uint8_t district, std::uint8_t nationality, bool male) const {
+                   std::uint8_t district, std::uint8_t nationality, float mother_ties,
+                   bool male) const {
     auto& sp = fx.spawned();
     const auto& c = s_.cols;
     const std::size_t j = fx.spawn();
@@ -102,6 +104,11 @@ class DemographyStage final : public sim::Stage {
     // The child takes the mother's nationality group (a simplification: § 4 (3) StAG makes some
     // children of foreign parents German at birth; no state figure on how many was found).
     sp.span(c.nationality)[j] = nationality;
+    // The child grows up in the mother's social network: it starts with her ties to the region
+    // (1 for the settled population). Without this, children born here would start with no ties
+    // and, being "since birth" residents, never build any (the integration stage follows only
+    // people who arrived).
+    sp.span(c.ties)[j] = mother_ties;
     sp.span(c.status)[j] = static_cast<std::uint8_t>(Status::kChild);
     sp.span(c.residence)[j] = static_cast<std::uint8_t>(Residence::kPresent);
     sp.span(c.housed)[j] = 1;

@@ -599,7 +599,7 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
     ds.dims.push_back(io::Dimension{"policy", {}, policy_names, {}});
     ds.vars.push_back(
         io::Variable{"spending",
-                     "policy",
+                     "policies",
                      dims_with({"time", "policy"}),
                      concat(&Series::spending),
                      {},

@@ -1,6 +1,7 @@
 #pragma once
 /// @file
-/// @brief The person agent of the migration model: its columns and codes. 34 bytes per person.
+/// @brief The person agent of the migration model: its columns and codes. 32 bytes per person
+/// (ColumnStore::bytes_per_row(), checked by tests/models/migration/model_test.cpp).
 #include <cstdint>
 
 #include "engine/storage/columns.hpp"

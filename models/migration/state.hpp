@@ -31,6 +31,11 @@ inline constexpr rng::DecisionId kSeparation = rng::decision("labour.separation"
 inline constexpr rng::DecisionId kJobPriority = rng::decision("labour.priority");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kReturn = rng::decision("departure.return");
+static_assert(rng::distinct(std::array{kInitAttributes, kDeath, kBirth, kLabourEntry,
+                                       kArrivalAttributes, kLanguage, kDiscrimination, kRecognition,
+                                       kHousingPriority, kSeparation, kJobPriority, kLeave,
+                                       kReturn}),
+              "two decision names hash to the same id: rename one");
 }  // namespace decisions
 
 /// @brief Flow counters of one month per district (model units, i.e. simulated persons).

@@ -241,6 +241,23 @@ TEST_F(CliTest, ProgressBarIsDrawnOnATerminal) {
   EXPECT_NE(text.find("100%"), std::string::npos) << text;
 }
 
+TEST_F(CliTest, PolicyScenarioWritesItsSpending) {
+  const fs::path out = dir_ / "courses.h5";
+  const auto r =
+      brocken(fmt::format("run scenarios/policies/language_courses.yaml -o {} -q --set months=24 "
+                          "--set population.scale=0.01",
+                          out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  // The module spends from January 2025 (month 13 on): read the series back with h5py.
+  const std::string check = fmt::format(
+      "/usr/bin/python3 -c \"import h5py,sys; f=h5py.File('{}','r'); s=f['policies/spending'][:, "
+      "0]; "
+      "names=[n.decode() if isinstance(n, bytes) else n for n in f['policy'][:]]; "
+      "sys.exit(0 if names==['language_courses'] and s[:12].sum()==0 and s[12:].sum()>0 else 1)\"",
+      out.string());
+  EXPECT_EQ(std::system(check.c_str()), 0) << "policies/spending is missing or wrong in " << out;
+}
+
 TEST_F(CliTest, PoliciesListsTheRegisteredModules) {
   const auto r = brocken("policies");
   EXPECT_EQ(r.code, 0);

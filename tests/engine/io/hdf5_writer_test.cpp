@@ -562,6 +562,12 @@ TEST(Hdf5WriterValidation, RejectsMalformedDatasets) {
     expect_invalid(d, "same path as a group");
   }
   {
+    // A root dimension is a dataset; a group of the same name cannot be created next to it.
+    Dataset d = sample();
+    d.vars[2].group = "district/sub";
+    expect_invalid(d, "group 'district' has the name of a dimension");
+  }
+  {
     Dataset d = sample();
     d.dims[1].numeric = {1, 2, 3};
     expect_invalid(d, "both numeric and text");

@@ -43,6 +43,13 @@ INSTANTIATE_TEST_SUITE_P(Threads, ModelThreads, ::testing::Values(1, 2, 4),
                            return "t" + std::to_string(param_info.param);
                          });
 
+TEST(Model, PersonRowFitsTheMemoryBudget) {
+  // design.md: at most 64 bytes per agent including indices; person.hpp documents 32.
+  const auto f = run_all(load("smoke.yaml", {"months=1"}), 1);
+  EXPECT_EQ(f.run->bytes_per_agent(), 32U);
+  EXPECT_LE(f.run->bytes_per_agent(), 64U);
+}
+
 TEST(Model, SeedAndReplicationChangeTheResult) {
   const Scenario sc = load("smoke.yaml", {"months=6"});
   const auto a = run_all(sc, 1, 0);
