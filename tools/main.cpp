@@ -2,9 +2,11 @@
 //
 // Exit codes: 0 success; 1 internal error; 2 invalid input (scenario, data, command line, or an
 // existing output without --force); 3 the output could not be written (disk full, permissions).
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -20,6 +22,7 @@
 #include "engine/sched/executor.hpp"
 #include "models/migration/model.hpp"
 #include "tools/summary.hpp"
+#include "tools/synth_report.hpp"
 
 namespace {
 
@@ -61,12 +64,16 @@ class Progress {
     bar.resize(kWidth, '.');
     const std::string rep =
         replications > 1 ? fmt::format(" run {}/{}", replication + 1, replications) : "";
-    std::fprintf(stderr, "\r[%s] %s %3d%%%s ", bar.c_str(), label.c_str(),
-                 total_ > 0 ? done * 100 / total_ : 100, rep.c_str());
-    std::fflush(stderr);
+    // The bar is decoration: if stderr cannot be written, stop drawing it rather than fail the run.
+    if (std::fprintf(stderr, "\r[%s] %s %3d%%%s ", bar.c_str(), label.c_str(),
+                     total_ > 0 ? done * 100 / total_ : 100, rep.c_str()) < 0 ||
+        std::fflush(stderr) != 0) {
+      enabled_ = false;
+    }
   }
-  void finish() {
-    if (enabled_) std::fprintf(stderr, "\r%60s\r", "");
+  void finish() const {
+    // Best effort: clearing the bar's line; there is nowhere to report a failure to write stderr.
+    if (enabled_) (void)std::fprintf(stderr, "\r%60s\r", "");
   }
 
  private:
@@ -79,9 +86,10 @@ std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  std::array<char, 32> buf{};
+  // strftime returns 0 (and the buffer contents are unspecified) if the text does not fit.
+  const std::size_t len = std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return {buf.data(), len};
 }
 
 int run_command(const RunOptions& o) {
@@ -106,6 +114,7 @@ int run_command(const RunOptions& o) {
   const bool tty = isatty(STDERR_FILENO) == 1 && !o.quiet;
   Progress progress(tty, sc.run.months);
   std::vector<std::unique_ptr<ModelRun>> runs;
+  runs.reserve(static_cast<std::size_t>(sc.run.replications));
   std::size_t peak_agents = 0;
   for (int rep = 0; rep < sc.run.replications; ++rep) {
     auto run = std::make_unique<ModelRun>(sc, static_cast<std::uint32_t>(rep), exec, registry);
@@ -123,8 +132,10 @@ int run_command(const RunOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   std::vector<const brocken::migration::Series*> series;
+  series.reserve(runs.size());
   for (const auto& r : runs) series.push_back(&r->series());
   std::vector<std::string> policy_names;
+  policy_names.reserve(sc.policies.size());
   for (const auto& p : sc.policies) policy_names.push_back(p.name);
 
   brocken::io::Attributes attrs;
@@ -182,6 +193,30 @@ int validate_command(const std::string& file, const std::vector<std::string>& se
   }
 }
 
+int synth_command(const std::string& file, const std::vector<std::string>& sets,
+                  const std::string& csv, bool force) {
+  brocken::policy::Registry registry;
+  brocken::migration::register_policies(registry);
+  Scenario sc;
+  try {
+    sc = brocken::migration::load_scenario(file, sets, registry);
+  } catch (const brocken::scenario::InputError& e) {
+    print_diagnostics(e);
+    return kExitInput;
+  }
+  brocken::tools::print_synth_report(std::cout, sc);
+  if (csv.empty()) return 0;
+  try {
+    brocken::io::check_output_target(csv, force);
+    brocken::tools::write_synth_csv(sc, csv);
+  } catch (const brocken::io::OutputError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kExitInput;
+  }
+  std::cout << "wrote " << csv << '\n';
+  return 0;
+}
+
 int policies_command() {
   brocken::policy::Registry registry;
   brocken::migration::register_policies(registry);
@@ -192,9 +227,7 @@ int policies_command() {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int cli_main(int argc, char** argv) {
   CLI::App app{"Brocken: agent-based simulation of demography, migration and labour markets"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(brocken::engine_version()) + " (" +
@@ -221,6 +254,18 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   validate->add_option("--set", vsets, "override a scenario key: path.to.key=value (repeatable)");
 
+  std::string sfile;
+  std::vector<std::string> ssets;
+  std::string scsv;
+  bool sforce = false;
+  auto* synth = app.add_subcommand(
+      "synth", "fit the scenario's starting population and report the fit (runs nothing)");
+  synth->add_option("scenario", sfile, "scenario YAML file")->required()->check(CLI::ExistingFile);
+  synth->add_option("--set", ssets, "override a scenario key: path.to.key=value (repeatable)");
+  synth->add_option("--csv", scsv,
+                    "also write the fitted table as CSV (ags,age,sex,nationality,persons)");
+  synth->add_flag("-f,--force", sforce, "overwrite an existing CSV file");
+
   auto* pol = app.add_subcommand("policies", "list the available policy modules");
 
   try {
@@ -232,6 +277,7 @@ int main(int argc, char** argv) {
   try {
     if (run->parsed()) return run_command(ro);
     if (validate->parsed()) return validate_command(vfile, vsets);
+    if (synth->parsed()) return synth_command(sfile, ssets, scsv, sforce);
     if (pol->parsed()) return policies_command();
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
@@ -239,6 +285,21 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << '\n';
     return kExitInternal;
+  }
+  return kExitInternal;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // cli_main reports errors of the commands itself; this catches what escapes the command line
+  // setup (e.g. std::bad_alloc), so that no exception leaves main.
+  try {
+    return cli_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "internal error: unknown exception\n";
   }
   return kExitInternal;
 }

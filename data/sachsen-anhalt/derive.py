@@ -110,6 +110,13 @@ for ags, name, kind in DISTRICTS:
     check((c["type"].startswith("kreisfreie Stadt")) == (kind == "kreisfreie_stadt"), f"kind {ags}")
     pop22[ags] = int(r["population"])
 check(sum(pop22.values()) == 2150239, f"sum districts 31.12.2022 = {sum(pop22.values())} (2150239)")
+# 31.12.2023 on the Zensus-2022 basis: published only for the three kreisfreie Staedte; blank
+# for the Landkreise (the model fills them by rule (b) of the README).
+pop23 = {}
+for r in di:
+    if r["indicator"] == "population" and r["reference_date_or_period"] == "2023-12-31" and "Zensus 2022" in r["basis_or_note"]:
+        pop23[r["ags"]] = int(r["value"])
+check(sorted(pop23) == ["15001", "15002", "15003"], f"2023 city populations found for {sorted(pop23)}")
 write(
     "districts.csv",
     [
@@ -118,9 +125,10 @@ write(
         "Reference date 31.12.2022; population basis Zensus 2022. The republication states only 'reference_period 2022-12-31 through 2025-12-31'; the date 31.12.2022 is inferred because the 14 values sum to 2150239 = StaLa's official 31.12.2022 state total on the Zensus-2022 basis (base of the 8th RBP; StaLa via hallanzeiger.de 27.05.2025, https://www.hallanzeiger.de/aktuelle_nachrichten_land_sachsen_anhalt/27-05-2025-prognose-sachsen-anhalts-bevoelkerungszahl-sinkt).",
         "Names and kind: Statistisches Landesamt Sachsen-Anhalt 'Kreisnamen und Kreissitze' (https://www.stala.sachsen-anhalt.de/gk/and/sitz.dr.html, 07.11.2024); AGS = official Kreisschluessel (Destatis Gemeindeverzeichnis). Magdeburg is the Landeshauptstadt.",
         "Check (derived): sum of the 14 values = 2150239.",
+        "population_2023_12_31: 31.12.2023, Zensus-2022 basis, published only for the three kreisfreie Staedte (StaLa Gemeindeverzeichnis release 19.12.2024 as reported by die-nachrichten.at, https://die-nachrichten.at/deutschland/sachsen-anhalt-so-viele-menschen-leben-in-den-staedten-und-gemeinden; via /work/shared/data/district_indicators.csv). Blank = not published in the sources available; the model fills these by rule (b) of README.md.",
     ],
-    ["ags", "name", "kind", "population_2022_12_31"],
-    [[a, n, k, pop22[a]] for a, n, k in DISTRICTS],
+    ["ags", "name", "kind", "population_2022_12_31", "population_2023_12_31"],
+    [[a, n, k, pop22[a], pop23.get(a, "")] for a, n, k in DISTRICTS],
 )
 
 # ---------------------------------------------------------------- 2 population_age_sex.csv
@@ -670,6 +678,23 @@ for r in rows19:
     check(sum(int(r[k]) for k in cols) == int(r["total"]), f"2019 age groups sum to total {r['ags']}")
 check(sum(int(r["total"]) for r in rows19) == 2194782, "2019 district totals sum 2194782")
 print(f"wrote district_age_groups_2019.csv: {len(rows19)} rows (verbatim copy)")
+
+# ---------------------------------------------------------------- 10b district_mean_age.csv (validation only)
+MA = []
+for r in dx:
+    if r["indicator"] == "mean_age" and r["reference_date"] == "2022-12-31" and r["ags"] != "15":
+        check(float(r["value"]) > 0, f"mean age {r['ags']}")
+        MA.append([r["ags"], r["value"], f"{r['source_title']} ({r['source_url']}) | note: {r['note']}"])
+check(len(MA) == 6, f"six published district mean ages (got {len(MA)})")
+write(
+    "district_mean_age.csv",
+    [
+        "Mean age of the population (years) by district, 31.12.2022, Zensus-2011 basis (OLD basis), as published by StaLa. FOR VALIDATION ONLY (not model input): the synthetic starting population is fitted without it, so it is an independent check of the fitted district age structure.",
+        "Only the six districts named in the source; values copied unchanged from /work/shared/data/demography_extra.csv.",
+    ],
+    ["ags", "mean_age_2022_12_31", "source"],
+    sorted(MA),
+)
 
 # ---------------------------------------------------------------- 11 projections.csv
 PR = []

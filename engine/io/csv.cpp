@@ -264,7 +264,8 @@ CsvTable CsvTable::read(const fs::path& path) {
   }
 
   struct Closer {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+    // The stream is only read, so there is no buffered output that a failed close could lose.
+    void operator()(std::FILE* f) const noexcept { (void)std::fclose(f); }
   };
   const std::unique_ptr<std::FILE, Closer> in(std::fopen(path.c_str(), "rb"));
   if (!in) {

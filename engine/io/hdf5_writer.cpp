@@ -63,6 +63,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
@@ -287,10 +288,10 @@ void check_attrs(const Attributes& attrs, const std::string& owner) {
     check_text(name, "attribute name on " + owner);
     if (std::find(std::begin(kReservedAttrs), std::end(kReservedAttrs), name) !=
         std::end(kReservedAttrs)) {
-      invalid("attribute '" + name + "' on " + owner + " is reserved for dimension scales");
+      invalid(fmt::format("attribute '{}' on {} is reserved for dimension scales", name, owner));
     }
     if (const auto* s = std::get_if<std::string>(&value)) {
-      check_text(*s, "attribute '" + name + "' on " + owner);
+      check_text(*s, fmt::format("attribute '{}' on {}", name, owner));
     }
   }
 }
@@ -336,7 +337,7 @@ void validate(const Dataset& data) {
     }
     // Dimensions are datasets at the root, so a top-level group cannot share a dimension's name.
     if (const auto parts = split_group(v.group);
-        !parts.empty() && dim_size.count(parts.front()) != 0) {
+        !parts.empty() && dim_size.contains(parts.front())) {
       invalid(var_label(v) + ": group '" + parts.front() + "' has the name of a dimension");
     }
   }
@@ -346,8 +347,8 @@ void validate(const Dataset& data) {
     const std::string label = var_label(v);
     const std::string full = v.group.empty() ? v.name : v.group + "/" + v.name;
     if (!seen.insert(full).second) invalid("duplicate " + label);
-    if (groups.count(full) != 0) invalid(label + " has the same path as a group");
-    if (v.group.empty() && dim_size.count(v.name) != 0) {
+    if (groups.contains(full)) invalid(label + " has the same path as a group");
+    if (v.group.empty() && dim_size.contains(v.name)) {
       invalid(label + " has the name of a dimension (coordinates come from Dataset::dims)");
     }
     std::size_t expected = 1;
@@ -355,25 +356,27 @@ void validate(const Dataset& data) {
     std::set<std::string> used;
     for (const auto& dim : v.dims) {
       const auto it = dim_size.find(dim);
-      if (it == dim_size.end()) invalid(label + " uses unknown dimension '" + dim + "'");
-      if (!used.insert(dim).second) invalid(label + " uses dimension '" + dim + "' twice");
+      if (it == dim_size.end()) invalid(fmt::format("{} uses unknown dimension '{}'", label, dim));
+      if (!used.insert(dim).second) {
+        invalid(fmt::format("{} uses dimension '{}' twice", label, dim));
+      }
       if (it->second != 0 && expected > std::numeric_limits<std::size_t>::max() / it->second) {
         invalid(label + " is too large");
       }
       expected *= it->second;
-      shape += (shape.empty() ? "" : " x ") + dim + "=" + std::to_string(it->second);
+      shape += fmt::format("{}{}={}", shape.empty() ? "" : " x ", dim, it->second);
     }
     if (!v.text.empty()) {
       if (v.dims.size() != 1) invalid(label + ": text variables must have exactly one dimension");
       if (!v.values.empty()) invalid(label + " has both numeric and text values");
       if (v.text.size() != expected) {
-        invalid(label + " has " + std::to_string(v.text.size()) + " text values, expected " +
-                std::to_string(expected) + " (" + shape + ")");
+        invalid(fmt::format("{} has {} text values, expected {} ({})", label, v.text.size(),
+                            expected, shape));
       }
       for (const auto& t : v.text) check_text(t, "a value of " + label);
     } else if (v.values.size() != expected) {
-      invalid(label + " has " + std::to_string(v.values.size()) + " values, expected " +
-              std::to_string(expected) + (shape.empty() ? " (scalar)" : " (" + shape + ")"));
+      invalid(fmt::format("{} has {} values, expected {} ({})", label, v.values.size(), expected,
+                          shape.empty() ? "scalar" : shape));
     }
     check_attrs(v.attrs, label);
   }

@@ -1,5 +1,6 @@
 #include "engine/scenario/load.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -142,19 +143,19 @@ class DocumentCounter final : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark& mark) override { starts_.push_back(mark); }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                const std::string&) override {
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { count(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { count(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {
     count(mark);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
+                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {
     count(mark);
   }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {
     count(mark);
   }
   void OnMapEnd() override {}
@@ -397,7 +398,8 @@ FileText read_file(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return {std::nullopt, "is a directory, not a file"};
   struct Closer {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+    // The stream is only read, so there is no buffered output that a failed close could lose.
+    void operator()(std::FILE* f) const noexcept { (void)std::fclose(f); }
   };
   errno = 0;
   const std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
@@ -408,11 +410,11 @@ FileText read_file(const fs::path& path) {
   // Read at most one byte past the limit instead of trusting the file size: FIFOs and
   // character devices report no size, and a file may grow while it is read.
   std::string text;
-  char buffer[1 << 16];
+  std::array<char, std::size_t{1} << 16U> buffer{};
   while (text.size() <= kMaxFileBytes) {
-    const std::size_t got = std::fread(buffer, 1, sizeof buffer, file.get());
-    text.append(buffer, got);
-    if (got < sizeof buffer) {
+    const std::size_t got = std::fread(buffer.data(), 1, buffer.size(), file.get());
+    text.append(buffer.data(), got);
+    if (got < buffer.size()) {
       if (std::ferror(file.get()) != 0) return {std::nullopt, "read error"};
       break;
     }

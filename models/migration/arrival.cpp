@@ -15,18 +15,7 @@ enum Stream : std::uint64_t { kFromGermany = 1, kFromAbroad = 2, kSkilled = 3 };
 
 class ArrivalStage final : public sim::Stage {
  public:
-  explicit ArrivalStage(ModelState& s) : s_(s) {
-    double total_pop = 0;
-    double total_vac = 0;
-    for (const auto& d : s_.region->districts) {
-      total_pop += d.population_base;
-      total_vac += d.vacancies;
-    }
-    for (const auto& d : s_.region->districts) {
-      pop_share_.push_back(d.population_base / total_pop);
-      vac_share_.push_back(total_vac > 0 ? d.vacancies / total_vac : d.population_base / total_pop);
-    }
-  }
+  explicit ArrivalStage(ModelState& s) : s_(s) {}
   [[nodiscard]] std::string_view name() const override { return "arrival"; }
 
   void run(sim::StepContext& ctx) override {
@@ -45,10 +34,10 @@ class ArrivalStage final : public sim::Stage {
     for (std::size_t d = 0; d < nd; ++d) {
       DistrictState& ds = s_.districts[d];
       // Free streams.
-      const std::size_t n_de =
-          take(ds.arrival_carry[0], p.from_germany_per_year / 12.0 * s_.scale * pop_share_[d]);
+      const std::size_t n_de = take(
+          ds.arrival_carry[0], p.from_germany_per_year / 12.0 * s_.scale * s_.arrival_share[d]);
       const std::size_t n_ab =
-          take(ds.arrival_carry[1], p.from_abroad_per_year / 12.0 * s_.scale * pop_share_[d]);
+          take(ds.arrival_carry[1], p.from_abroad_per_year / 12.0 * s_.scale * s_.arrival_share[d]);
       for (std::size_t k = 0; k < n_de; ++k) {
         add_person(ctx, rng::agent_key::arrival(kFromGermany, ctx.tick, seq_germany++), d,
                    Origin::kArrivedGermany, p.from_germany_nationality, p.age_band_shares);
@@ -58,7 +47,7 @@ class ArrivalStage final : public sim::Stage {
                    Origin::kArrivedAbroad, p.from_abroad_nationality, p.age_band_shares);
       }
       // Skilled pipeline: queue at the office, capacity-limited processing, fixed procedure time.
-      ds.office_queue += applications * vac_share_[d];
+      ds.office_queue += applications * s_.application_share[d];
       const double capacity = p.skilled.office_capacity_per_100k_per_month *
                               s_.region->districts[d].population_base / 1e5 * s_.scale *
                               capacity_lever;
@@ -105,7 +94,8 @@ class ArrivalStage final : public sim::Stage {
     rng::Draw draw(ctx.run, key, ctx.tick, decisions::kArrivalAttributes);
     const std::size_t band = pick(draw.uniform(), age_shares.data(), kAgeBands);
     const int lo = age_band_lower(static_cast<int>(band));
-    const int hi = band + 1 < kAgeBands ? age_band_lower(static_cast<int>(band) + 1) : 85;
+    const int hi = band + 1 < kAgeBands ? age_band_lower(static_cast<int>(band) + 1)
+                                        : p.arrival.oldest_arrival_age_years;
     const int age_months =
         lo * 12 + static_cast<int>(draw.below(static_cast<std::uint32_t>((hi - lo) * 12)));
     const auto nat = static_cast<Nationality>(pick(draw.uniform(), nat_shares.data(), 3));
@@ -166,8 +156,6 @@ class ArrivalStage final : public sim::Stage {
   }
 
   ModelState& s_;
-  std::vector<double> pop_share_;
-  std::vector<double> vac_share_;
 };
 
 }  // namespace

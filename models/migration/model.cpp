@@ -177,6 +177,8 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
       probe.region = sc.region.get();
       probe.scale = sc.run.scale;
       derive_rates(probe);
+      sc.synth = std::make_shared<const SyntheticPopulation>(synthesize_population(
+          *sc.region, sc.params.demography.district_age_shape_year, sc.run.start.year - 1));
     } catch (const scenario::InputError& e) {
       for (const auto& d : e.diagnostics()) diags.add(d.pos, d.key_path, d.message);
     } catch (const std::invalid_argument& e) {
@@ -379,6 +381,7 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   ModelState& s = impl_->state;
   s.params = scenario.params;
   s.region = scenario.region.get();
+  s.synth = scenario.synth.get();
   s.scale = scenario.run.scale;
   s.weight = 1.0 / scenario.run.scale;
   s.start = scenario.run.start;

@@ -18,6 +18,7 @@
 #include "models/migration/params.hpp"
 #include "models/migration/region.hpp"
 #include "models/migration/state.hpp"
+#include "models/migration/synth.hpp"
 
 namespace brocken::migration {
 
@@ -46,6 +47,9 @@ struct Scenario {
   ModelParams params;
   std::vector<PolicySpec> policies;
   std::shared_ptr<const RegionData> region;
+  /// The fitted starting population (expected persons at full scale), shared by every
+  /// replication; each replication samples its persons from it.
+  std::shared_ptr<const SyntheticPopulation> synth;
 };
 
 /// @brief The policy modules this model provides (one line per module in register.cpp).

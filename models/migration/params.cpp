@@ -53,6 +53,7 @@ void parse_demography(Reader r, DemographyParams& p) {
   r.read("retirement_age_years", p.retirement_age_years, {50, 80});
   r.read("labour_entry_age_years", p.labour_entry_age_years, {14, 30});
   r.read("labour_entry_participation", p.labour_entry_participation, kProbability);
+  r.read("district_age_shape_year", p.district_age_shape_year, {1900, 2200});
   r.finish();
 }
 
@@ -78,6 +79,7 @@ void parse_arrival(Reader r, ArrivalParams& p) {
   read_nationality(r, "from_abroad_nationality", p.from_abroad_nationality);
   read_bands(r, "age_band_shares", p.age_band_shares, kProbability, true);
   r.read("arrivals_employed_share", p.arrivals_employed_share, kProbability);
+  r.read("oldest_arrival_age_years", p.oldest_arrival_age_years, {66, 110});
   parse_skilled(r.section("skilled"), p.skilled);
   r.finish();
 }

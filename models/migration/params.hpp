@@ -32,6 +32,7 @@ struct DemographyParams {
   double retirement_age_years = 0;
   double labour_entry_age_years = 0;
   double labour_entry_participation = 0;
+  int district_age_shape_year = 0;  ///< reference year (31.12.) of the district age-shape table
 };
 
 struct SkilledParams {
@@ -51,6 +52,7 @@ struct ArrivalParams {
   NationalityShares from_abroad_nationality{};
   AgeBandShares age_band_shares{};
   double arrivals_employed_share = 0;
+  int oldest_arrival_age_years = 0;  ///< upper end (exclusive) of the open oldest arrival band
   SkilledParams skilled;
 };
 

@@ -1,5 +1,10 @@
 #include "models/migration/region.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "engine/io/csv.hpp"
@@ -29,7 +34,8 @@ void load_districts(const std::filesystem::path& dir, RegionData& r, Diagnostics
   const auto c_ags = t.column("ags", diags);
   const auto c_name = t.column("name", diags);
   const auto c_pop = t.column("population_2022_12_31", diags);
-  if (c_ags == kNpos || c_name == kNpos || c_pop == kNpos) return;
+  const auto c_pop23 = t.column("population_2023_12_31", diags);
+  if (c_ags == kNpos || c_name == kNpos || c_pop == kNpos || c_pop23 == kNpos) return;
   if (t.rows() == 0 || t.rows() > 255) {
     diags.add(t.pos(0, 0), "", fmt::format("expected 1 to 255 districts, got {}", t.rows()));
     return;
@@ -39,6 +45,9 @@ void load_districts(const std::filesystem::path& dir, RegionData& r, Diagnostics
     d.ags = t.cell(i, c_ags);
     d.name = t.cell(i, c_name);
     d.population_base = t.number(i, c_pop, diags, 1, 1e9);
+    // Blank = not published (README rule (b) fills it); anything else must be a number.
+    d.population_2023 = t.cell(i, c_pop23).empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                   : t.number(i, c_pop23, diags, 1, 1e9);
     for (const auto& other : r.districts) {
       if (other.ags == d.ags) diags.add(t.pos(i, c_ags), "ags", "duplicate district key " + d.ags);
     }
@@ -74,12 +83,30 @@ void load_structure(const std::filesystem::path& dir, RegionData& r, Diagnostics
   const auto c_ags = t.column("ags", diags);
   const auto c_foreign = t.column("share_foreigners_pct", diags);
   const auto c_vac = t.column("housing_vacancy_pct", diags);
-  if (c_ags == kNpos || c_foreign == kNpos || c_vac == kNpos) return;
+  const auto c_unemp = t.column("unemployment_rate_pct", diags);
+  const std::array<std::size_t, 3> c_ages{t.column("share_under_18_pct", diags),
+                                          t.column("share_18_65_pct", diags),
+                                          t.column("share_65plus_pct", diags)};
+  if (c_ags == kNpos || c_foreign == kNpos || c_vac == kNpos || c_unemp == kNpos) return;
+  for (const auto c : c_ages) {
+    if (c == kNpos) return;
+  }
   for (std::size_t i = 0; i < t.rows(); ++i) {
     District* d = district_of(r, t, i, c_ags, diags);
     if (d == nullptr) continue;
     d->foreign_share = t.number(i, c_foreign, diags, 0, 100) / 100.0;
     d->housing_vacancy = t.number(i, c_vac, diags, 0, 100) / 100.0;
+    d->unemployment_rate = t.number(i, c_unemp, diags, 0, 100) / 100.0;
+    double sum = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      d->broad_age_shares[k] = t.number(i, c_ages[k], diags, 0, 100) / 100.0;
+      sum += d->broad_age_shares[k];
+    }
+    // The shares are printed rounded; they must still describe the whole population.
+    if (std::abs(sum - 1.0) > 0.005) {
+      diags.add(t.pos(i, c_ages[0]), "share_under_18_pct",
+                fmt::format("the three age shares sum to {:.2f} %, expected 100 %", sum * 100));
+    }
   }
   check_complete(r, t, c_ags, diags);
 }
@@ -98,6 +125,63 @@ void load_labour(const std::filesystem::path& dir, RegionData& r, Diagnostics& d
     d->employees_svb = t.number(i, c_emp, diags, 0, 1e9);
     d->unemployed = t.number(i, c_unemp, diags, 0, 1e9);
     d->vacancies = t.number(i, c_vac, diags, 0, 1e9);
+  }
+  check_complete(r, t, c_ags, diags);
+}
+
+/// Parses an age-group column name: "age_A_B" (A to B years) or "age_Aplus" (A and over).
+bool parse_age_group(const std::string& name, AgeGroup& g) {
+  int a = 0;
+  int b = 0;
+  char tail[8] = {};
+  if (std::sscanf(name.c_str(), "age_%d_%d%1s", &a, &b, tail) == 2 && a >= 0 && b >= a) {
+    g = AgeGroup{a, b, false};
+    return true;
+  }
+  if (std::sscanf(name.c_str(), "age_%dplus%1s", &a, tail) == 1 && a >= 0) {
+    g = AgeGroup{a, a, true};
+    return true;
+  }
+  return false;
+}
+
+/// District age shapes: columns ags, then age_A_B ... age_Aplus covering 0.. without gaps.
+void load_age_shapes(const std::filesystem::path& dir, RegionData& r, Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(dir / "district_age_groups_2019.csv", t, diags)) return;
+  const auto c_ags = t.column("ags", diags);
+  if (c_ags == kNpos) return;
+  std::vector<std::size_t> cols;
+  for (std::size_t c = 0; c < t.header().size(); ++c) {
+    AgeGroup g;
+    if (!parse_age_group(t.header()[c], g)) continue;
+    const int expected = r.shape_groups.empty() ? 0 : r.shape_groups.back().last + 1;
+    if (g.first != expected || (!r.shape_groups.empty() && r.shape_groups.back().open)) {
+      diags.add(scenario::SourcePos{t.file(), 1, 1}, t.header()[c],
+                fmt::format("age groups must follow each other from 0 without gaps; expected one "
+                            "starting at {}",
+                            expected));
+      return;
+    }
+    r.shape_groups.push_back(g);
+    cols.push_back(c);
+  }
+  if (r.shape_groups.empty() || !r.shape_groups.back().open) {
+    diags.add(scenario::SourcePos{t.file(), 1, 1}, "age_*",
+              "expected age group columns age_A_B ending with an open group age_Aplus");
+    return;
+  }
+  r.shape_counts.assign(r.districts.size(), std::vector<double>(cols.size(), 0.0));
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    const auto it = std::find_if(r.districts.begin(), r.districts.end(),
+                                 [&](const District& d) { return d.ags == t.cell(i, c_ags); });
+    if (it == r.districts.end()) {
+      diags.add(t.pos(i, c_ags), "ags",
+                "district '" + t.cell(i, c_ags) + "' is not in districts.csv");
+      continue;
+    }
+    auto& row = r.shape_counts[static_cast<std::size_t>(it - r.districts.begin())];
+    for (std::size_t k = 0; k < cols.size(); ++k) row[k] = t.number(i, cols[k], diags, 0, 1e9);
   }
   check_complete(r, t, c_ags, diags);
 }
@@ -214,6 +298,7 @@ RegionData load_region(const std::filesystem::path& dir, const std::string& life
   load_districts(dir, r, diags);
   load_structure(dir, r, diags);
   load_labour(dir, r, diags);
+  if (!r.districts.empty()) load_age_shapes(dir, r, diags);
   load_by_age<2>(dir / "population_age_sex.csv", {"male", "female"}, 0, 1e8, r.population_age_sex,
                  diags);
   load_by_age<2>(dir / "mortality_germany.csv", {"qx_male", "qx_female"}, 0, 1.0, r.qx_germany,

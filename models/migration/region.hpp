@@ -13,15 +13,32 @@
 
 namespace brocken::migration {
 
+/// @brief Lower bounds (years) of the 2nd and 3rd broad age groups of District::broad_age_shares,
+/// as the columns of district_structure.csv define them (under 18, 18 to under 65, 65 and over).
+inline constexpr std::array<int, 2> kBroadAgeBounds{18, 65};
+
 struct District {
   std::string ags;  ///< official district key, e.g. "15001"
   std::string name;
   double population_base = 0;  ///< 31.12.2022 population (Zensus 2022 basis)
-  double foreign_share = 0;    ///< share of foreign nationals, 0..1
-  double housing_vacancy = 0;  ///< share of dwellings vacant, 0..1
-  double employees_svb = 0;    ///< employees subject to social insurance (workplace)
-  double unemployed = 0;       ///< registered unemployed, annual average
-  double vacancies = 0;        ///< registered vacancies, annual-average stock
+  /// 31.12.2023 population where published (Zensus 2022 basis), NaN where not.
+  double population_2023 = 0;
+  /// Shares of the population aged under 18, 18 to under 65, 65 and over (Deutschlandatlas), 0..1.
+  std::array<double, 3> broad_age_shares{};
+  double unemployment_rate = 0;  ///< registered unemployed / civilian labour force, 0..1
+  double foreign_share = 0;      ///< share of foreign nationals, 0..1
+  double housing_vacancy = 0;    ///< share of dwellings vacant, 0..1
+  double employees_svb = 0;      ///< employees subject to social insurance (workplace)
+  double unemployed = 0;         ///< registered unemployed, annual average
+  double vacancies = 0;          ///< registered vacancies, annual-average stock
+};
+
+/// @brief An age group of an age-structure table: ages [first, last] in completed years;
+/// `open` = the last group, "first and over".
+struct AgeGroup {
+  int first = 0;
+  int last = 0;
+  bool open = false;
 };
 
 /// @brief One scalar figure of state_figures.csv.
@@ -34,6 +51,11 @@ struct Figure {
 struct RegionData {
   std::filesystem::path dir;
   std::vector<District> districts;
+  /// District age structure of an older census (district_age_groups_2019.csv, 31.12.2019, old
+  /// basis): groups, and persons per district (same order as `districts`) and group. Used only
+  /// as a shape (the seed of the synthetic population), never as a level.
+  std::vector<AgeGroup> shape_groups;
+  std::vector<std::vector<double>> shape_counts;
   /// Population by single age 0..90 (90 = 90+) and sex (0 male, 1 female) at the start date.
   std::vector<std::array<double, 2>> population_age_sex;
   /// Germany life table qx by single age and sex (the last age is the open interval).

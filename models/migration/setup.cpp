@@ -48,23 +48,24 @@ double fit_mortality_scale(const std::vector<double>& qx, double target_e0) {
 
 namespace {
 
-/// Splits `total` into integer parts proportional to `weights` (largest remainder; ties by index).
-std::vector<std::int64_t> apportion(double total, const std::vector<double>& weights) {
-  const double wsum = std::accumulate(weights.begin(), weights.end(), 0.0);
-  const auto target = static_cast<std::int64_t>(std::llround(total));
-  std::vector<std::int64_t> out(weights.size(), 0);
-  if (wsum <= 0 || target <= 0) return out;
-  std::vector<std::pair<double, std::size_t>> rem;
-  std::int64_t assigned = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    const double exact = static_cast<double>(target) * weights[i] / wsum;
-    out[i] = static_cast<std::int64_t>(std::floor(exact));
-    assigned += out[i];
-    rem.emplace_back(exact - static_cast<double>(out[i]), i);
+/// Whole persons from expected counts: the integer part of each cell, plus one more for a
+/// systematic sample of cells drawn with probability equal to their fractional part (one
+/// uniform `u` per call). Every cell's expected count is kept exactly, whatever the scale, and
+/// the total differs from the expected total by less than one.
+std::vector<std::int64_t> integerise(const std::vector<double>& expected, double u) {
+  std::vector<std::int64_t> out(expected.size(), 0);
+  double cumulative = 0;
+  double next = u;  // the next selection point: u, u + 1, u + 2, ...
+  for (std::size_t k = 0; k < expected.size(); ++k) {
+    const double whole = std::floor(expected[k]);
+    const double frac = expected[k] - whole;
+    out[k] = static_cast<std::int64_t>(whole);
+    cumulative += frac;
+    if (cumulative > next) {  // at most one point per cell, since frac < 1
+      ++out[k];
+      next += 1.0;
+    }
   }
-  std::stable_sort(rem.begin(), rem.end(), [](auto& x, auto& y) { return x.first > y.first; });
-  for (std::size_t k = 0; assigned < target && k < rem.size(); ++k, ++assigned)
-    ++out[rem[k].second];
   return out;
 }
 
@@ -119,11 +120,9 @@ void derive_rates(ModelState& s) {
   // vacancy duration at the start (M/V = A (U/V)^alpha = 30.4375 / duration_days).
   double v_total = 0;
   double u_total = 0;
-  double svb_total = 0;
   for (const auto& d : r.districts) {
     v_total += d.vacancies;
     u_total += d.unemployed;
-    svb_total += d.employees_svb;
   }
   const double alpha = p.labour.matching_elasticity;
   const double fill_rate = 30.4375 / p.labour.vacancy_duration_days;
@@ -137,6 +136,31 @@ void derive_rates(ModelState& s) {
   for (const auto& d : r.districts) pop_total += d.population_base;
   s.persons_per_dwelling = pop_total / (dwellings_total - r.latest("vacant_dwellings"));
 
+  // Persons in employment live where the unemployment rate says: residents employed in d =
+  // civilian labour force (unemployed / unemployment rate) - unemployed. Only their distribution
+  // over districts is used; the state total stays `persons_in_employment`. (Spreading it by
+  // svB at the workplace instead left almost no room for unemployment in the cities, which
+  // employ many commuters.)
+  std::vector<double> employed_residents(r.districts.size(), 0.0);
+  double residents_total = 0;
+  for (std::size_t d = 0; d < r.districts.size(); ++d) {
+    const District& dd = r.districts[d];
+    employed_residents[d] =
+        dd.unemployment_rate > 0 ? dd.unemployed / dd.unemployment_rate - dd.unemployed : 0.0;
+    residents_total += employed_residents[d];
+  }
+  if (residents_total <= 0) {
+    throw std::invalid_argument(
+        "district_structure.csv: no district has a positive unemployment rate");
+  }
+  // Where arrivals go: the free streams by population, skilled-worker applications by registered
+  // vacancies (where the jobs are); by population where no district reports vacancies.
+  s.arrival_share.assign(r.districts.size(), 0.0);
+  s.application_share.assign(r.districts.size(), 0.0);
+  for (std::size_t d = 0; d < r.districts.size(); ++d) {
+    s.arrival_share[d] = r.districts[d].population_base / pop_total;
+    s.application_share[d] = v_total > 0 ? r.districts[d].vacancies / v_total : s.arrival_share[d];
+  }
   s.districts.assign(r.districts.size(), DistrictState{});
   s.employed_share.assign(r.districts.size(), 0.0);
   s.unemployed_share.assign(r.districts.size(), 0.0);
@@ -146,10 +170,9 @@ void derive_rates(ModelState& s) {
     s.districts[d].vacancies = dd.vacancies * s.scale;
     s.districts[d].dwellings_available = dwellings_total * pop_share * dd.housing_vacancy *
                                          p.housing.vacancy_available_share * s.scale;
-    s.employed_share[d] = employed_total * dd.employees_svb / svb_total;  // persons; divided below
+    s.employed_share[d] = employed_total * employed_residents[d] / residents_total;  // persons
     s.unemployed_share[d] = dd.unemployed;
   }
-  (void)svb_total;
 }
 
 void build_population(ModelState& s, storage::ColumnStore& agents, const rng::RunKey& run) {
@@ -157,25 +180,32 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   const ModelParams& p = s.params;
   const std::size_t nd = r.districts.size();
   const std::size_t ages = r.population_age_sex.size();
-  std::vector<double> district_w(nd);
-  for (std::size_t d = 0; d < nd; ++d) district_w[d] = r.districts[d].population_base;
+  const SyntheticPopulation& synth = *s.synth;
+  s.eu_share_of_foreign = synth.eu_share_of_foreign;
+  constexpr std::size_t kSexes = SyntheticPopulation::kSexes;
+  constexpr std::size_t kNat = SyntheticPopulation::kNationalities;
 
-  // counts[d][age][sex]: each state age-sex cell apportioned over districts by population share
-  // (assumption until the IPF of district age shapes: data/sachsen-anhalt/README.md).
-  std::vector<std::int64_t> counts(nd * ages * 2, 0);
-  auto at = [&](std::size_t d, std::size_t a, std::size_t sx) -> std::int64_t& {
-    return counts[(d * ages + a) * 2 + sx];
-  };
+  // counts[d][age][sex][nationality]: the fitted expected persons times the scale, made whole
+  // per district by sampling (see integerise): unbiased at any scale, exact at full scale up to
+  // the fit's fractions.
+  std::vector<std::int64_t> counts(synth.counts.size(), 0);
+  const std::size_t per_district = ages * kSexes * kNat;
   std::int64_t total = 0;
-  for (std::size_t a = 0; a < ages; ++a) {
-    for (std::size_t sx = 0; sx < 2; ++sx) {
-      const auto parts = apportion(r.population_age_sex[a][sx] * s.scale, district_w);
-      for (std::size_t d = 0; d < nd; ++d) {
-        at(d, a, sx) = parts[d];
-        total += parts[d];
-      }
+  std::vector<double> expected(per_district);
+  for (std::size_t d = 0; d < nd; ++d) {
+    for (std::size_t k = 0; k < per_district; ++k) {
+      expected[k] = synth.counts[d * per_district + k] * s.scale;
+    }
+    rng::Draw draw(run, rng::agent_key::initial(d), -1, decisions::kInitSample);
+    const auto whole = integerise(expected, draw.uniform());
+    for (std::size_t k = 0; k < per_district; ++k) {
+      counts[d * per_district + k] = whole[k];
+      total += whole[k];
     }
   }
+  auto at = [&](std::size_t d, std::size_t a, std::size_t sx, std::size_t n) -> std::int64_t {
+    return counts[synth.index(d, a, sx, n)];
+  };
   const int entry_years = static_cast<int>(p.demography.labour_entry_age_years);
   const int retire_years = static_cast<int>(p.demography.retirement_age_years);
   // Employment and unemployment probabilities among the working-age population of each district.
@@ -183,7 +213,10 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
     double working_age = 0;
     for (std::size_t a = 0; a < ages; ++a) {
       if (static_cast<int>(a) >= entry_years && static_cast<int>(a) < retire_years) {
-        working_age += static_cast<double>(at(d, a, 0) + at(d, a, 1));
+        for (std::size_t sx = 0; sx < kSexes; ++sx) {
+          for (std::size_t n = 0; n < kNat; ++n)
+            working_age += static_cast<double>(at(d, a, sx, n));
+        }
       }
     }
     working_age /= s.scale;
@@ -223,59 +256,59 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   const auto& ip = p.integration;
   std::size_t i = 0;
   for (std::size_t d = 0; d < nd; ++d) {
-    const double foreign_share = r.districts[d].foreign_share;
     for (std::size_t a = 0; a < ages; ++a) {
-      for (std::size_t sx = 0; sx < 2; ++sx) {
-        for (std::int64_t k = 0; k < at(d, a, sx); ++k, ++i) {
-          key[i] = rng::agent_key::initial(i);
-          rng::Draw draw(run, key[i], -1, decisions::kInitAttributes);
-          // Age within the year of age; the open last group is spread over the following
-          // ages like a stationary population of the scaled life table (weights L_x).
-          int years_offset = 0;
-          if (a + 1 == ages)
-            years_offset = static_cast<int>(pick_open_age(open_age_weights[sx], draw.uniform()));
-          age[i] = static_cast<std::int16_t>((static_cast<int>(a) + years_offset) * 12 +
-                                             static_cast<int>(draw.below(12)));
-          sex[i] = static_cast<std::uint8_t>(sx);
-          district[i] = static_cast<std::uint8_t>(d);
-          housed[i] = 1;
-          origin[i] = static_cast<std::uint8_t>(Origin::kInitial);
-          arrival_tick[i] = -1;
-          const bool foreign = draw.uniform() < foreign_share;
-          const bool eu = draw.uniform() < s.eu_share_of_foreign;
-          const int years = static_cast<int>(a);
-          const double u_status = draw.uniform();
-          if (years < entry_years) {
-            status[i] = static_cast<std::uint8_t>(Status::kChild);
-          } else if (years >= retire_years) {
-            status[i] = static_cast<std::uint8_t>(Status::kRetired);
-          } else if (u_status < s.employed_share[d]) {
-            status[i] = static_cast<std::uint8_t>(Status::kEmployed);
-          } else if (u_status < s.employed_share[d] + s.unemployed_share[d]) {
-            status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-          } else {
-            status[i] = static_cast<std::uint8_t>(Status::kInactive);
+      for (std::size_t sx = 0; sx < kSexes; ++sx) {
+        for (std::size_t n = 0; n < kNat; ++n) {
+          for (std::int64_t k = 0; k < at(d, a, sx, n); ++k, ++i) {
+            key[i] = rng::agent_key::initial(i);
+            rng::Draw draw(run, key[i], -1, decisions::kInitAttributes);
+            // Age within the year of age; the open last group is spread over the following
+            // ages like a stationary population of the scaled life table (weights L_x).
+            int years_offset = 0;
+            if (a + 1 == ages)
+              years_offset = static_cast<int>(pick_open_age(open_age_weights[sx], draw.uniform()));
+            age[i] = static_cast<std::int16_t>((static_cast<int>(a) + years_offset) * 12 +
+                                               static_cast<int>(draw.below(12)));
+            sex[i] = static_cast<std::uint8_t>(sx);
+            district[i] = static_cast<std::uint8_t>(d);
+            housed[i] = 1;
+            origin[i] = static_cast<std::uint8_t>(Origin::kInitial);
+            arrival_tick[i] = -1;
+            const bool foreign = n != static_cast<std::size_t>(Nationality::kGerman);
+            const int years = static_cast<int>(a);
+            const double u_status = draw.uniform();
+            if (years < entry_years) {
+              status[i] = static_cast<std::uint8_t>(Status::kChild);
+            } else if (years >= retire_years) {
+              status[i] = static_cast<std::uint8_t>(Status::kRetired);
+            } else if (u_status < s.employed_share[d]) {
+              status[i] = static_cast<std::uint8_t>(Status::kEmployed);
+            } else if (u_status < s.employed_share[d] + s.unemployed_share[d]) {
+              status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+            } else {
+              status[i] = static_cast<std::uint8_t>(Status::kInactive);
+            }
+            if (!foreign) {
+              nationality[i] = static_cast<std::uint8_t>(Nationality::kGerman);
+              here[i] = -1;
+              ties[i] = 1.0F;
+              language[i] = 4;
+              continue;
+            }
+            nationality[i] = static_cast<std::uint8_t>(n);
+            // Time since arrival is not in the data: uniform over the last ten years, capped by age
+            // (assumption, docs/model.md). Ties, language and discrimination follow from it as if
+            // the integration rules had run since arrival.
+            const int months =
+                std::min(static_cast<int>(draw.below(120)), static_cast<int>(age[i]));
+            here[i] = static_cast<std::int16_t>(months);
+            ties[i] = static_cast<float>(1.0 - std::pow(1.0 - ip.ties_growth_per_month, months));
+            language[i] = static_cast<std::uint8_t>(std::min(
+                4.0, std::floor(static_cast<double>(months) / ip.language_months_per_level)));
+            const double still = ip.initial_discrimination_share *
+                                 std::pow(1.0 - 1.0 / ip.discrimination_resolution_months, months);
+            discriminated[i] = static_cast<std::uint8_t>(draw.uniform() < still ? 1 : 0);
           }
-          if (!foreign) {
-            nationality[i] = static_cast<std::uint8_t>(Nationality::kGerman);
-            here[i] = -1;
-            ties[i] = 1.0F;
-            language[i] = 4;
-            continue;
-          }
-          nationality[i] =
-              static_cast<std::uint8_t>(eu ? Nationality::kEu : Nationality::kThirdCountry);
-          // Time since arrival is not in the data: uniform over the last ten years, capped by age
-          // (assumption, docs/model.md). Ties, language and discrimination follow from it as if
-          // the integration rules had run since arrival.
-          const int months = std::min(static_cast<int>(draw.below(120)), static_cast<int>(age[i]));
-          here[i] = static_cast<std::int16_t>(months);
-          ties[i] = static_cast<float>(1.0 - std::pow(1.0 - ip.ties_growth_per_month, months));
-          language[i] = static_cast<std::uint8_t>(std::min(
-              4.0, std::floor(static_cast<double>(months) / ip.language_months_per_level)));
-          const double still = ip.initial_discrimination_share *
-                               std::pow(1.0 - 1.0 / ip.discrimination_resolution_months, months);
-          discriminated[i] = static_cast<std::uint8_t>(draw.uniform() < still ? 1 : 0);
         }
       }
     }
@@ -298,12 +331,31 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
     s.departure_norm[g] = n[g] > 0 && sum[g] > 0 ? sum[g] / n[g] : 1.0;
 
   // Exogenous vacancy inflow that keeps each district's stock steady at the start: the
-  // vacancies filled per month (fill rate x stock) minus the expected replacement demand of the
-  // first month (registered share of the employed who retire, die or leave).
+  // vacancies the matching function fills in the first month, M_d = A U_d^alpha V_d^(1-alpha)
+  // with the district's own unemployed and vacancies, minus the expected replacement demand of
+  // that month (registered share of the employed who retire, die or leave). A is calibrated on
+  // the state totals, so sum_d M_d is close to, not equal to, fill_rate x V.
   const int retirement = static_cast<int>(p.demography.retirement_age_years * 12.0);
   std::vector<double> exits(nd, 0);
-  const double fill_rate = 30.4375 / p.labour.vacancy_duration_days;
+  // Arrivals of the free streams who come with a job take a vacancy on arrival (arrival.cpp):
+  // their expected number per month and district, from the uniform ages within each band.
+  const int entry_months = static_cast<int>(p.demography.labour_entry_age_years * 12.0);
+  const int retire_months = static_cast<int>(p.demography.retirement_age_years * 12.0);
+  double working_age_share = 0;
+  for (int b = 0; b < kAgeBands; ++b) {
+    const int lo = age_band_lower(b) * 12;
+    const int hi =
+        (b + 1 < kAgeBands ? age_band_lower(b + 1) : p.arrival.oldest_arrival_age_years) * 12;
+    const int overlap = std::max(0, std::min(hi, retire_months) - std::max(lo, entry_months));
+    working_age_share += p.arrival.age_band_shares[static_cast<std::size_t>(b)] *
+                         static_cast<double>(overlap) / static_cast<double>(hi - lo);
+  }
+  const double job_arrivals = (p.arrival.from_germany_per_year + p.arrival.from_abroad_per_year) /
+                              12.0 * s.scale * working_age_share *
+                              p.arrival.arrivals_employed_share;
+  std::vector<double> unemployed(nd, 0);
   for (std::size_t j = 0; j < agents.size(); ++j) {
+    if (status[j] == static_cast<std::uint8_t>(Status::kUnemployed)) unemployed[district[j]] += 1;
     if (status[j] != static_cast<std::uint8_t>(Status::kEmployed)) continue;
     if (age[j] + 1 >= retirement) {
       exits[district[j]] += 1;
@@ -320,15 +372,22 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
                              recognition[j] == static_cast<std::uint8_t>(Recognition::kFull));
     exits[district[j]] += s.death_prob_month[y][sex[j]] + leave;
   }
-  // Jobs: hires M = fill_rate x V replace separations and exits (M = s E + X), so the separation
-  // rate that keeps employment steady at the start is s = (M - X) / E (docs/model.md, "Labour").
+  // Jobs: hires M replace separations and exits (M = s E + X), so the separation rate that
+  // keeps employment steady at the start is s = (M - X) / E (docs/model.md, "Labour").
   double hires = 0;
   double exits_total = 0;
   double employed_total = 0;
+  const double alpha = p.labour.matching_elasticity;
   for (std::size_t d = 0; d < nd; ++d) {
-    s.districts[d].vacancy_inflow =
-        std::max(0.0, fill_rate * s.districts[d].vacancies - p.labour.replacement_share * exits[d]);
-    hires += fill_rate * s.districts[d].vacancies;
+    const double v = s.districts[d].vacancies;
+    const double m =
+        unemployed[d] > 0 && v > 0
+            ? std::min({s.matching_a * std::pow(unemployed[d], alpha) * std::pow(v, 1.0 - alpha),
+                        unemployed[d], v})
+            : 0.0;
+    s.districts[d].vacancy_inflow = std::max(
+        0.0, m + job_arrivals * s.arrival_share[d] - p.labour.replacement_share * exits[d]);
+    hires += m;
     exits_total += exits[d];
   }
   for (std::size_t j = 0; j < agents.size(); ++j) {

@@ -3,6 +3,7 @@ target_sources(brocken_models_migration PRIVATE
   migration/params.cpp
   migration/region.cpp
   migration/setup.cpp
+  migration/synth.cpp
   migration/demography.cpp
   migration/departure.cpp
   migration/arrival.cpp

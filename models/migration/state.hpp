@@ -13,12 +13,15 @@
 #include "models/migration/params.hpp"
 #include "models/migration/person.hpp"
 #include "models/migration/region.hpp"
+#include "models/migration/synth.hpp"
 
 namespace brocken::migration {
 
 /// @brief Decision names (each its own random stream; see engine/rng/keyed_rng.hpp).
 namespace decisions {
 inline constexpr rng::DecisionId kInitAttributes = rng::decision("init.attributes");
+/// One draw per district (key: the district's index) for sampling whole persons.
+inline constexpr rng::DecisionId kInitSample = rng::decision("init.sample");
 inline constexpr rng::DecisionId kDeath = rng::decision("demography.death");
 inline constexpr rng::DecisionId kBirth = rng::decision("demography.birth");
 inline constexpr rng::DecisionId kLabourEntry = rng::decision("demography.labour_entry");
@@ -31,7 +34,7 @@ inline constexpr rng::DecisionId kSeparation = rng::decision("labour.separation"
 inline constexpr rng::DecisionId kJobPriority = rng::decision("labour.priority");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kReturn = rng::decision("departure.return");
-static_assert(rng::distinct(std::array{kInitAttributes, kDeath, kBirth, kLabourEntry,
+static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
                                        kArrivalAttributes, kLanguage, kDiscrimination, kRecognition,
                                        kHousingPriority, kSeparation, kJobPriority, kLeave,
                                        kReturn}),
@@ -90,6 +93,7 @@ struct Indicators {
 struct ModelState {
   ModelParams params;
   const RegionData* region = nullptr;
+  const SyntheticPopulation* synth = nullptr;  ///< the fitted starting population
   PersonColumns cols;
   double scale = 1.0;   ///< simulated persons per real person
   double weight = 1.0;  ///< real persons per simulated person
@@ -103,6 +107,10 @@ struct ModelState {
   double matching_a = 0;       ///< A of the matching function
   double separation_rate = 0;  ///< monthly job separations (steady state at the start)
   double persons_per_dwelling = 2;
+  /// Share of each district in the free arrival streams (population) and in skilled-worker
+  /// applications (registered vacancies).
+  std::vector<double> arrival_share;
+  std::vector<double> application_share;
   std::vector<double> employed_share;    ///< initial, by district
   std::vector<double> unemployed_share;  ///< initial, by district
   double eu_share_of_foreign = 0;

@@ -2,6 +2,7 @@
 // user runs it, and its exit code, stdout, stderr and files are checked.
 //
 // Exit codes (tools/main.cpp): 0 success, 1 internal error, 2 invalid input, 3 output not written.
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -21,8 +22,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kSource = BROCKEN_SOURCE_DIR;
-const fs::path kBinary = BROCKEN_CLI;
+constexpr const char* kSource = BROCKEN_SOURCE_DIR;
+constexpr const char* kBinary = BROCKEN_CLI;
+
+/// The smoke scenario in the source tree, by absolute path.
+fs::path smoke_scenario() {
+  return fs::path(kSource) / "scenarios/smoke.yaml";
+}
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -54,9 +60,8 @@ class CliTest : public ::testing::Test {
   Result brocken(const std::string& args) const {
     const fs::path out = dir_ / "stdout.txt";
     const fs::path err = dir_ / "stderr.txt";
-    const std::string cmd =
-        fmt::format("cd '{}' && '{}' {} >'{}' 2>'{}' </dev/null", kSource.string(),
-                    kBinary.string(), args, out.string(), err.string());
+    const std::string cmd = fmt::format("cd '{}' && '{}' {} >'{}' 2>'{}' </dev/null", kSource,
+                                        kBinary, args, out.string(), err.string());
     const int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -66,7 +71,7 @@ class CliTest : public ::testing::Test {
   }
 
   fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir_ / name;
+    fs::path p = dir_ / name;
     std::ofstream(p) << text;
     return p;
   }
@@ -139,7 +144,7 @@ TEST_F(CliTest, ValidateReportsEveryProblemOnItsOwnLine) {
                                                      "  scale: 0.1\n"
                                                      "population:\n"
                                                      "  scale: 5\n",
-                                                     (kSource / "scenarios/smoke.yaml").string()));
+                                                     smoke_scenario().string()));
   const auto r = brocken("validate " + bad.string());
   EXPECT_EQ(r.code, 2);
   const auto lines = located_lines(r.err, "bad.yaml");
@@ -167,8 +172,8 @@ TEST_F(CliTest, CommandLineOverridesAreValidatedAndApplied) {
 }
 
 TEST_F(CliTest, BadScenarioLeavesNoOutputFile) {
-  const fs::path bad = write("bad.yaml", fmt::format("extends: {}\nmonths: -3\n",
-                                                     (kSource / "scenarios/smoke.yaml").string()));
+  const fs::path bad =
+      write("bad.yaml", fmt::format("extends: {}\nmonths: -3\n", smoke_scenario().string()));
   const auto r = brocken(fmt::format("run {} -o {}", bad.string(), (dir_ / "out.h5").string()));
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("bad.yaml:2:1: months: value -3 is out of range"), std::string::npos)
@@ -234,7 +239,7 @@ TEST_F(CliTest, ProgressBarIsDrawnOnATerminal) {
   const std::string cmd = fmt::format(
       "cd '{}' && script -qec \"'{}' run scenarios/smoke.yaml -o '{}' --set months=12\" /dev/null "
       ">'{}' 2>&1",
-      kSource.string(), kBinary.string(), (dir_ / "tty.h5").string(), log.string());
+      kSource, kBinary, (dir_ / "tty.h5").string(), log.string());
   ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(log);
   const std::string text = slurp(log);
   EXPECT_NE(text.find("\r["), std::string::npos) << text;
@@ -256,6 +261,26 @@ TEST_F(CliTest, PolicyScenarioWritesItsSpending) {
       "sys.exit(0 if names==['language_courses'] and s[:12].sum()==0 and s[12:].sum()>0 else 1)\"",
       out.string());
   EXPECT_EQ(std::system(check.c_str()), 0) << "policies/spending is missing or wrong in " << out;
+}
+
+TEST_F(CliTest, SynthReportsTheFitAndWritesTheTable) {
+  const fs::path csv = dir_ / "synth.csv";
+  const auto r = brocken(fmt::format("synth scenarios/baseline.yaml --csv {}", csv.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("IPF of the full table"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("converged"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("NOT converged"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Harz"), std::string::npos) << r.out;
+  // 14 districts x 91 ages x 2 sexes x 3 nationality groups, plus a comment and the header.
+  const std::string text = slurp(csv);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 14 * 91 * 2 * 3 + 2);
+  EXPECT_NE(text.find("ags,age,sex,nationality,persons\n"), std::string::npos);
+  EXPECT_NE(text.find("\n15085,90+,female,german,"), std::string::npos);
+  // The CSV is not overwritten without --force.
+  const auto again = brocken(fmt::format("synth scenarios/baseline.yaml --csv {}", csv.string()));
+  EXPECT_EQ(again.code, 2);
+  EXPECT_EQ(slurp(csv), text);
+  EXPECT_EQ(files(), std::vector<std::string>{"synth.csv"});
 }
 
 TEST_F(CliTest, PoliciesListsTheRegisteredModules) {

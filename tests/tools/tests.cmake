@@ -13,3 +13,11 @@ if(NOT BROCKEN_SANITIZE AND CMAKE_BUILD_TYPE STREQUAL "Release")
            WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
   set_tests_properties(tools_foundation_checks PROPERTIES TIMEOUT 900 RUN_SERIAL TRUE)
 endif()
+
+# Formatting is configuration (.clang-format), checked like any other contract.
+find_program(BROCKEN_CLANG_FORMAT clang-format)
+if(BROCKEN_CLANG_FORMAT)
+  add_test(NAME tools_lint_format COMMAND "${PROJECT_SOURCE_DIR}/tools/lint.sh"
+           WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  set_tests_properties(tools_lint_format PROPERTIES TIMEOUT 120)
+endif()

@@ -4,6 +4,8 @@
 /// simulated full disk in a forked child) and Dataset validation.
 #include "engine/io/hdf5_writer.hpp"
 
+#include <array>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +18,6 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -273,8 +274,8 @@ TEST_F(Hdf5WriterTest, RoundTripThroughTheCApi) {
   // Time series: chunked along time, shuffle + deflate 4.
   Id dcpl(H5Dget_create_plist(pop.get()), H5Pclose);
   ASSERT_EQ(H5Pget_layout(dcpl.get()), H5D_CHUNKED);
-  hsize_t chunk[2] = {0, 0};
-  ASSERT_EQ(H5Pget_chunk(dcpl.get(), 2, chunk), 2);
+  std::array<hsize_t, 2> chunk{0, 0};
+  ASSERT_EQ(H5Pget_chunk(dcpl.get(), 2, chunk.data()), 2);
   EXPECT_EQ(chunk[0], 4U);
   EXPECT_EQ(chunk[1], 3U);
   ASSERT_EQ(H5Pget_nfilters(dcpl.get()), 2);
@@ -465,8 +466,9 @@ TEST_F(Hdf5WriterTest, FullDiskInChildLeavesOldFileAndNoTempFile) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     // Only async-signal-safe exits from here: never return into gtest in the child.
-    ::signal(SIGXFSZ, SIG_IGN);
-    const rlimit limit{256 * 1024, 256 * 1024};
+    if (std::signal(SIGXFSZ, SIG_IGN) == SIG_ERR) ::_exit(21);
+    constexpr rlim_t kMaxBytes = rlim_t{256} * 1024;
+    const rlimit limit{kMaxBytes, kMaxBytes};
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(20);
     try {
       write_hdf5(big, path, true);
@@ -485,14 +487,15 @@ TEST_F(Hdf5WriterTest, FullDiskInChildLeavesOldFileAndNoTempFile) {
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status)) << "child status " << status;
   EXPECT_EQ(WEXITSTATUS(status), 0)
-      << "10: no error, 11: path not named, 12: cause not named, 13: temp file left, 14: other";
+      << "10: no error, 11: path not named, 12: cause not named, 13: temp file left, 14: other, "
+         "20: setrlimit failed, 21: signal failed";
   EXPECT_EQ(slurp(path), before);
   EXPECT_TRUE(temp_files().empty());
 }
 
 TEST(Hdf5WriterValidation, RejectsMalformedDatasets) {
   const auto path = fs::temp_directory_path() / "brocken_io_never_written.h5";
-  const auto expect_invalid = [&](Dataset d, const std::string& needle) {
+  const auto expect_invalid = [&](const Dataset& d, const std::string& needle) {
     try {
       write_hdf5(d, path, true);
       ADD_FAILURE() << "expected std::invalid_argument mentioning " << needle;

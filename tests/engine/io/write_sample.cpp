@@ -4,8 +4,8 @@
 /// Python because the contract is what external scripts see.
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <exception>
+#include <iostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -90,13 +90,13 @@ Dataset make_sample() {
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fprintf(stderr, "usage: write_sample <output.h5>\n");
+    std::cerr << "usage: write_sample <output.h5>\n";
     return 2;
   }
   try {
     brocken::io::write_hdf5(make_sample(), argv[1], /*force=*/false);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "write_sample: %s\n", e.what());
+    std::cerr << "write_sample: " << e.what() << '\n';
     return 1;
   }
   return 0;

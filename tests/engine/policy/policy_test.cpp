@@ -36,10 +36,11 @@ class Doubler final : public Policy {
   IndicatorId seen_;
 };
 
-scenario::Node map_of(std::vector<std::pair<std::string, std::string>> kv) {
+scenario::Node map_of(const std::vector<std::pair<std::string, std::string>>& kv) {
   std::vector<std::pair<std::string, scenario::Node>> entries;
+  entries.reserve(kv.size());
   int line = 1;
-  for (auto& [k, v] : kv) {
+  for (const auto& [k, v] : kv) {
     entries.emplace_back(
         k, scenario::Node::make_scalar(v, {"p.yaml", ++line, 3}, "policies.doubler." + k));
   }

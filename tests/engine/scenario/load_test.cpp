@@ -357,7 +357,7 @@ TEST(Hostile, NestingOf256LevelsIsAllowed) {
   const Node* cur = &n;
   int depth = 0;
   while (cur->is_sequence() && !cur->items().empty()) {
-    cur = &cur->items()[0];
+    cur = &cur->items().front();
     ++depth;
   }
   EXPECT_EQ(depth, 255);
@@ -711,8 +711,8 @@ TEST(Overrides, BadYamlValue) {
                    "<command line>:1:2: b.x: duplicate key 'x'",
                    "<command line>:1:3: c: invalid YAML: illegal EOF in scalar",
                    "<command line>:1:4: d: invalid YAML: illegal map value",
-                   "<command line>:1:5: e: expected one YAML document, found 2 (remove the "
-                   "'---' separators)"}));
+                   std::string("<command line>:1:5: e: expected one YAML document, found 2 "
+                               "(remove the '---' separators)")}));
   EXPECT_EQ(load_errors(f, {"a=\xff"}),
             Lines{"<command line>:1:1: override is not valid text: invalid UTF-8 byte 0xff; YAML "
                   "text must be UTF-8"});

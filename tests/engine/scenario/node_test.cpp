@@ -211,8 +211,8 @@ const std::vector<std::string>& tricky_scalars() {
                                                   "nel\xc2\x85x",
                                                   "ls\xe2\x80\xa8x",
                                                   "ps\xe2\x80\xa9x",
-                                                  "\xef\xbb\xbf"
-                                                  "bom",
+                                                  std::string("\xef\xbb\xbf"
+                                                              "bom"),
                                                   "\xc2\xa0nbsp",
                                                   std::string(300, 'k'),
                                                   "<<",

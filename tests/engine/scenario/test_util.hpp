@@ -40,7 +40,7 @@ class TempDir {
 
   /// @brief Writes `text` to `name` (relative to the dir, parents created); returns the path.
   std::filesystem::path write(const std::string& name, std::string_view text) const {
-    const std::filesystem::path p = path_ / name;
+    std::filesystem::path p = path_ / name;
     std::filesystem::create_directories(p.parent_path());
     std::ofstream out(p, std::ios::binary);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));

@@ -112,7 +112,7 @@ TEST(Scenario, MissingDataDirectoryIsReported) {
 
 /// A copy of the data directory with some files edited.
 std::filesystem::path corrupt_copy(const TempDir& dir) {
-  const auto data = dir.path / "data";
+  auto data = dir.path / "data";
   std::filesystem::copy(testing::source_dir() / "data/sachsen-anhalt", data);
   auto edit = [&](const char* file, const std::string& from, const std::string& to) {
     std::ifstream in(data / file);
@@ -130,7 +130,7 @@ std::filesystem::path corrupt_copy(const TempDir& dir) {
 
 TEST(Scenario, CorruptDataFilesGiveFileLineColumnErrors) {
   TempDir dir;
-  const auto data = corrupt_copy(dir);
+  auto data = corrupt_copy(dir);
   const auto e = errors_of(testing::scenario_path("smoke.yaml"), {"data=" + data.string()});
   EXPECT_TRUE(any_matches(e, R"(mortality_germany\.csv:\d+:\d+: qx_male: expected a number)"))
       << ::testing::PrintToString(e);

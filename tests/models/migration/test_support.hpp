@@ -62,7 +62,7 @@ struct TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   std::filesystem::path write(const std::string& name, const std::string& text) const {
-    const auto p = path / name;
+    auto p = path / name;
     std::ofstream(p) << text;
     return p;
   }

@@ -1,0 +1,1 @@
+target_sources(brocken_engine PRIVATE fit/ipf.cpp)

@@ -1,0 +1,1 @@
+brocken_gtest(fit_ipf_test SOURCES engine/fit/ipf_test.cpp)
