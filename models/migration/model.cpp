@@ -255,10 +255,10 @@ class ReportStage final : public sim::Stage {
     const std::size_t nd = s_.n_districts();
     const std::size_t nb = bands_.size();
     // Tally layout per district: [0] population [1] foreign [2] employed [3] unemployed
-    // [4] working age [5] searchers [6] foreign unemployed [7] newcomers below B1,
-    // then age band x sex, then nationality; one final slot for the away pool.
-    const std::size_t base = 8;
-    const std::size_t per = base + nb * 2 + 3;
+    // [4] working age [5] searchers [6] foreign unemployed [7] newcomers below B1 [8] sum of
+    // ages in months, then age band x sex x nationality; one final slot for the away pool.
+    const std::size_t base = 9;
+    const std::size_t per = base + nb * 2 * 3;
     std::vector<int> band_of(130, 0);
     for (std::size_t y = 0; y < band_of.size(); ++y) {
       for (std::size_t b = 0; b < nb; ++b) {
@@ -287,8 +287,8 @@ class ReportStage final : public sim::Stage {
         row[7] += foreign && here[i] >= 0 && here[i] < 36 && language[i] < 3 ? 1 : 0;
         const std::size_t y =
             std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), band_of.size() - 1);
-        row[base + static_cast<std::size_t>(band_of[y]) * 2 + sex[i]] += 1;
-        row[base + nb * 2 + nationality[i]] += 1;
+        row[8] += age[i];
+        row[base + (static_cast<std::size_t>(band_of[y]) * 2 + sex[i]) * 3 + nationality[i]] += 1;
       }
     });
     record(t, nd, per, base, nb);
@@ -330,8 +330,20 @@ class ReportStage final : public sim::Stage {
         out_.values[k].push_back(v[k] * w);
         totals[k] += v[k];
       }
-      for (std::size_t b = 0; b < nb * 2; ++b) out_.by_age.push_back(row[base + b] * w);
-      for (std::size_t n = 0; n < 3; ++n) out_.by_nationality.push_back(row[base + nb * 2 + n] * w);
+      // Age band x sex x nationality, and its sums over nationality and over band and sex.
+      const double* cells = row + base;
+      for (std::size_t k = 0; k < nb * 2 * 3; ++k)
+        out_.by_age_sex_nationality.push_back(cells[k] * w);
+      for (std::size_t k = 0; k < nb * 2; ++k) {
+        out_.by_age.push_back((cells[k * 3] + cells[k * 3 + 1] + cells[k * 3 + 2]) * w);
+      }
+      for (std::size_t n = 0; n < 3; ++n) {
+        double sum = 0;
+        for (std::size_t k = 0; k < nb * 2; ++k) sum += cells[k * 3 + n];
+        out_.by_nationality.push_back(sum * w);
+      }
+      // Mean age in years: ages are kept in completed months, so add half a month.
+      out_.mean_age.push_back(row[0] > 0 ? (row[8] / row[0] + 0.5) / 12.0 : 0.0);
       out_.housing_available.push_back(s_.districts[d].dwellings_available * w);
       out_.housing_searchers.push_back(row[5] * w);
       unemployed_foreign += row[6];
@@ -565,6 +577,23 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
       concat(&Series::by_nationality), {},           {{"units", std::string("persons")}}};
   ds.vars.push_back(std::move(by_age));
   ds.vars.push_back(std::move(by_nat));
+  ds.vars.push_back(io::Variable{
+      "population_by_age_sex_nationality",
+      "demography",
+      dims_with({"time", "district", "age_band", "sex", "nationality"}),
+      concat(&Series::by_age_sex_nationality),
+      {},
+      {{"units", std::string("persons")},
+       {"long_name", std::string("residents at the end of the month by age band, sex and "
+                                 "nationality group")}}});
+  ds.vars.push_back(io::Variable{
+      "mean_age",
+      "demography",
+      dims_with({"time", "district"}),
+      concat(&Series::mean_age),
+      {},
+      {{"units", std::string("years")},
+       {"long_name", std::string("mean age of the residents at the end of the month")}}});
   ds.vars.push_back(io::Variable{
       "away_pool",
       "demography",

@@ -63,15 +63,17 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
 
 /// @brief Monthly series of one replication: [time][district] flattened, per variable.
 struct Series {
-  std::vector<std::string> names;           ///< variable names (time x district)
-  std::vector<std::vector<double>> values;  ///< one flattened array per name
-  std::vector<double> by_age;               ///< [time][district][age band][sex]
-  std::vector<double> by_nationality;       ///< [time][district][nationality]
-  std::vector<double> spending;             ///< [time][policy]
-  std::vector<double> away_pool;            ///< [time]
-  std::vector<double> skilled_pipeline;     ///< [time]: applications queued or in procedure
-  std::vector<double> housing_available;    ///< [time][district] usable vacant dwellings
-  std::vector<double> housing_searchers;    ///< [time][district]
+  std::vector<std::string> names;              ///< variable names (time x district)
+  std::vector<std::vector<double>> values;     ///< one flattened array per name
+  std::vector<double> by_age;                  ///< [time][district][age band][sex]
+  std::vector<double> by_nationality;          ///< [time][district][nationality]
+  std::vector<double> by_age_sex_nationality;  ///< [time][district][age band][sex][nationality]
+  std::vector<double> mean_age;                ///< [time][district], years
+  std::vector<double> spending;                ///< [time][policy]
+  std::vector<double> away_pool;               ///< [time]
+  std::vector<double> skilled_pipeline;        ///< [time]: applications queued or in procedure
+  std::vector<double> housing_available;       ///< [time][district] usable vacant dwellings
+  std::vector<double> housing_searchers;       ///< [time][district]
 };
 
 /// @brief One replication of a scenario.

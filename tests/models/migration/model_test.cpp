@@ -219,5 +219,60 @@ TEST(Model, OutputDatasetHasTheRootContract) {
   EXPECT_EQ(two.vars[1].dims.front(), "replication");
 }
 
+/// The variable `name` of group `group` in `ds`.
+const io::Variable& var_of(const io::Dataset& ds, const std::string& group,
+                           const std::string& name) {
+  for (const auto& v : ds.vars) {
+    if (v.group == group && v.name == name) return v;
+  }
+  throw std::out_of_range(group + "/" + name);
+}
+
+TEST(Model, DemographyDetailAddsUpAndMeanAgeMatchesTheAgents) {
+  // The age band x sex x nationality table sums to the root population; its sums over
+  // nationality and over band and sex are the two smaller tables; the mean age equals the
+  // mean over the final agents, computed here from the columns.
+  const Scenario sc = load("smoke.yaml", {"months=5"});
+  const auto f = run_all(sc, 2);
+  const auto ds = make_dataset(sc, {&f.run->series()}, {}, {});
+  const auto& pop = var_of(ds, "", "population").values;
+  const auto& detail = var_of(ds, "demography", "population_by_age_sex_nationality").values;
+  const auto& by_age = var_of(ds, "demography", "population_by_age_sex").values;
+  const auto& by_nat = var_of(ds, "demography", "population_by_nationality").values;
+  const auto& mean_age = var_of(ds, "demography", "mean_age").values;
+  const std::size_t nd = 14;
+  const std::size_t nb = sc.run.output_age_bands.size();
+  const std::size_t nt = 5;
+  ASSERT_EQ(detail.size(), nt * nd * nb * 2 * 3);
+  for (std::size_t t = 0; t < nt; ++t) {
+    for (std::size_t d = 0; d < nd; ++d) {
+      const std::size_t td = t * nd + d;
+      double total = 0;
+      for (std::size_t k = 0; k < nb * 2; ++k) {
+        double over_nat = 0;
+        for (std::size_t n = 0; n < 3; ++n) over_nat += detail[(td * nb * 2 + k) * 3 + n];
+        EXPECT_DOUBLE_EQ(over_nat, by_age[td * nb * 2 + k]);
+        total += over_nat;
+      }
+      EXPECT_DOUBLE_EQ(total, pop[td]);
+      EXPECT_DOUBLE_EQ(by_nat[td * 3] + by_nat[td * 3 + 1] + by_nat[td * 3 + 2], pop[td]);
+    }
+  }
+  const auto& a = f.run->agents();
+  const auto& c = f.run->state().cols;
+  std::vector<double> n(nd, 0.0);
+  std::vector<double> months(nd, 0.0);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a.span(c.residence)[i] != static_cast<std::uint8_t>(Residence::kPresent)) continue;
+    n[a.span(c.district)[i]] += 1;
+    months[a.span(c.district)[i]] += a.span(c.age_months)[i];
+  }
+  for (std::size_t d = 0; d < nd; ++d) {
+    EXPECT_NEAR(mean_age[(nt - 1) * nd + d], (months[d] / n[d] + 0.5) / 12.0, 1e-9) << d;
+    EXPECT_GT(mean_age[(nt - 1) * nd + d], 40.0);
+    EXPECT_LT(mean_age[(nt - 1) * nd + d], 55.0);
+  }
+}
+
 }  // namespace
 }  // namespace brocken::migration
