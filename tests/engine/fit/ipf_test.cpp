@@ -120,9 +120,9 @@ TEST(Ipf, ZeroSeedCellsStayZero) {
 
 TEST(Ipf, MalformedProblemsAreRejected) {
   std::vector<double> t(4, 1.0);
-  EXPECT_THROW(ipf(t, {2, 3}, {}), std::invalid_argument);                        // size
+  EXPECT_THROW(ipf(t, {2, 3}, {}), std::invalid_argument);                             // size
   EXPECT_THROW(ipf(t, {2, 2}, {{"m", {1, 0}, {1, 1, 1, 1}}}), std::invalid_argument);  // order
-  EXPECT_THROW(ipf(t, {2, 2}, {{"m", {2}, {1, 1}}}), std::invalid_argument);     // axis
+  EXPECT_THROW(ipf(t, {2, 2}, {{"m", {2}, {1, 1}}}), std::invalid_argument);           // axis
   EXPECT_THROW(ipf(t, {2, 2}, {{"m", {0}, {1, 1, 1}}}), std::invalid_argument);  // target size
   EXPECT_THROW(ipf(t, {2, 2}, {{"m", {0}, {-1, 1}}}), std::invalid_argument);    // negative
   EXPECT_THROW(ipf(t, {2, 2}, {{"m", {0}, {INFINITY, 1}}}), std::invalid_argument);
