@@ -205,7 +205,9 @@ const std::vector<std::string>& district_variable_names() {
                                                "arrivals_skilled",
                                                "working_age_population",
                                                "hires",
-                                               "housed"};
+                                               "housed",
+                                               "internal_moves_in",
+                                               "internal_moves_out"};
   return kNames;
 }
 
@@ -227,6 +229,8 @@ enum Var : std::size_t {
   kWorkingAge,
   kHires,
   kHousedVar,
+  kMovesInVar,
+  kMovesOutVar,
   kVarCount
 };
 
@@ -326,6 +330,8 @@ class ReportStage final : public sim::Stage {
       v[kWorkingAge] = row[4];
       v[kHires] = f(MonthFlows::kHires);
       v[kHousedVar] = f(MonthFlows::kHoused);
+      v[kMovesInVar] = f(MonthFlows::kMovesIn);
+      v[kMovesOutVar] = f(MonthFlows::kMovesOut);
       for (std::size_t k = 0; k < kVarCount; ++k) {
         out_.values[k].push_back(v[k] * w);
         totals[k] += v[k];
@@ -418,6 +424,7 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   sim.add_stage(std::move(policy_stage));
   sim.add_stage(make_demography_stage(s));
   sim.add_stage(make_departure_stage(s));
+  sim.add_stage(make_relocation_stage(s));
   sim.add_stage(make_arrival_stage(s));
   sim.add_stage(make_integration_stage(s));
   sim.add_stage(make_housing_stage(s));
@@ -543,6 +550,10 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
       {"hires",
        {"persons", "vacancies filled during the month (matching and arrivals with a job)"}},
       {"housed", {"persons", "searchers who found a dwelling during the month"}},
+      {"internal_moves_in",
+       {"persons", "moves into the district from another district of the state during the month"}},
+      {"internal_moves_out",
+       {"persons", "moves out of the district to another district of the state during the month"}},
   };
   const auto& vnames = district_variable_names();
   for (std::size_t k = 0; k < vnames.size(); ++k) {

@@ -133,6 +133,13 @@ void parse_departure(Reader r, DepartureParams& p) {
   r.finish();
 }
 
+void parse_relocation(Reader r, RelocationParams& p) {
+  r.read("enabled", p.enabled);
+  read_bands(r, "age_band_multipliers", p.age_band_multipliers, {0, 100}, false);
+  r.read("outlier_iqr_factor", p.outlier_iqr_factor, {0.5, 100});
+  r.finish();
+}
+
 }  // namespace
 
 void parse_model_params(scenario::Reader& models, ModelParams& out) {
@@ -142,6 +149,7 @@ void parse_model_params(scenario::Reader& models, ModelParams& out) {
   parse_housing(models.section("housing"), out.housing);
   parse_labour(models.section("labour"), out.labour);
   parse_departure(models.section("departure"), out.departure);
+  parse_relocation(models.section("relocation"), out.relocation);
   models.finish();
   (void)kNonNegative;
   (void)kPositive;

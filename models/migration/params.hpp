@@ -101,6 +101,12 @@ struct DepartureParams {
   double return_hazard_foreign = 0;
 };
 
+struct RelocationParams {
+  bool enabled = false;
+  AgeBandShares age_band_multipliers{};
+  double outlier_iqr_factor = 0;  ///< balances this many IQRs outside the quartiles are ignored
+};
+
 struct ModelParams {
   DemographyParams demography;
   ArrivalParams arrival;
@@ -108,6 +114,7 @@ struct ModelParams {
   HousingParams housing;
   LabourParams labour;
   DepartureParams departure;
+  RelocationParams relocation;
 };
 
 /// @brief Parses `models:` (every module required; unknown keys are errors).

@@ -26,11 +26,14 @@ struct District {
   /// Shares of the population aged under 18, 18 to under 65, 65 and over (Deutschlandatlas), 0..1.
   std::array<double, 3> broad_age_shares{};
   double unemployment_rate = 0;  ///< registered unemployed / civilian labour force, 0..1
-  double foreign_share = 0;      ///< share of foreign nationals, 0..1
-  double housing_vacancy = 0;    ///< share of dwellings vacant, 0..1
-  double employees_svb = 0;      ///< employees subject to social insurance (workplace)
-  double unemployed = 0;         ///< registered unemployed, annual average
-  double vacancies = 0;          ///< registered vacancies, annual-average stock
+  /// Net moves across the district border within Germany per 10,000 inhabitants and year
+  /// (Deutschlandatlas Binnenwanderungssaldo, probably 2022).
+  double internal_migration_balance = 0;
+  double foreign_share = 0;    ///< share of foreign nationals, 0..1
+  double housing_vacancy = 0;  ///< share of dwellings vacant, 0..1
+  double employees_svb = 0;    ///< employees subject to social insurance (workplace)
+  double unemployed = 0;       ///< registered unemployed, annual average
+  double vacancies = 0;        ///< registered vacancies, annual-average stock
 };
 
 /// @brief An age group of an age-structure table: ages [first, last] in completed years;

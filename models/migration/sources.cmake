@@ -6,6 +6,7 @@ target_sources(brocken_models_migration PRIVATE
   migration/synth.cpp
   migration/demography.cpp
   migration/departure.cpp
+  migration/relocation.cpp
   migration/arrival.cpp
   migration/integration.cpp
   migration/housing.cpp

@@ -14,6 +14,8 @@ namespace brocken::migration {
 std::unique_ptr<sim::Stage> make_demography_stage(ModelState& state);
 /// @brief Departures across the state border and returns from the away pool. Agent-local.
 std::unique_ptr<sim::Stage> make_departure_stage(ModelState& state);
+/// @brief Moves between the districts of the state (net balances). Agent-local.
+std::unique_ptr<sim::Stage> make_relocation_stage(ModelState& state);
 /// @brief New arrivals from the rest of Germany and from abroad, and the admission pipeline of
 /// skilled workers (capacity-limited immigration offices). Serial: appends rows in a fixed order.
 std::unique_ptr<sim::Stage> make_arrival_stage(ModelState& state);

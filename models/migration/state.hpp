@@ -34,10 +34,11 @@ inline constexpr rng::DecisionId kSeparation = rng::decision("labour.separation"
 inline constexpr rng::DecisionId kJobPriority = rng::decision("labour.priority");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kReturn = rng::decision("departure.return");
+inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
 static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
                                        kArrivalAttributes, kLanguage, kDiscrimination, kRecognition,
-                                       kHousingPriority, kSeparation, kJobPriority, kLeave,
-                                       kReturn}),
+                                       kHousingPriority, kSeparation, kJobPriority, kLeave, kReturn,
+                                       kRelocate}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 
@@ -55,6 +56,8 @@ struct MonthFlows {
     kHousedExits,    ///< housed persons who died or left: dwellings released
     kHires,
     kHoused,
+    kMovesIn,   ///< from another district of the state
+    kMovesOut,  ///< to another district of the state
     kCount
   };
 };
@@ -111,6 +114,12 @@ struct ModelState {
   /// applications (registered vacancies).
   std::vector<double> arrival_share;
   std::vector<double> application_share;
+  /// Relocation: monthly hazard per person of leaving each district for another district of the
+  /// state (already divided by the district's initial mean age multiplier), and the cumulative
+  /// distribution of destinations.
+  std::vector<double> relocation_net_per_year;  ///< target net moves per district (full scale)
+  std::vector<double> relocation_hazard;
+  std::vector<double> relocation_destination_cdf;
   std::vector<double> employed_share;    ///< initial, by district
   std::vector<double> unemployed_share;  ///< initial, by district
   double eu_share_of_foreign = 0;
