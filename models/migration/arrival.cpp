@@ -101,7 +101,6 @@ class ArrivalStage final : public sim::Stage {
     const auto nat = static_cast<Nationality>(pick(draw.uniform(), nat_shares.data(), 3));
     const bool skilled = origin == Origin::kArrivedSkilled;
     const int entry = static_cast<int>(p.demography.labour_entry_age_years * 12.0);
-    const int retirement = static_cast<int>(p.demography.retirement_age_years * 12.0);
 
     a.span(c.key)[i] = key;
     a.span(c.age_months)[i] = static_cast<std::int16_t>(age_months);
@@ -121,7 +120,7 @@ class ArrivalStage final : public sim::Stage {
     const double u_job = draw.uniform();
     if (age_months < entry) {
       status = Status::kChild;
-    } else if (age_months >= retirement) {
+    } else if (age_months >= s_.retirement_months(ctx.tick, age_months)) {
       status = Status::kRetired;
     } else if (skilled || u_job < p.arrival.arrivals_employed_share) {
       status = Status::kEmployed;  // a job offer comes with the move (Blue Card: required)

@@ -29,7 +29,6 @@ class DemographyStage final : public sim::Stage {
     auto housed = a.span(c.housed);
     auto ties = a.span(c.ties);
     const auto max_age = static_cast<int>(s_.death_prob_month.size()) - 1;
-    const int retirement = static_cast<int>(s_.params.demography.retirement_age_years * 12.0);
     const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
     const double participation = s_.params.demography.labour_entry_participation;
     const int pool_months = s_.params.departure.away_pool_months;
@@ -77,7 +76,8 @@ class DemographyStage final : public sim::Stage {
           status[i] = static_cast<std::uint8_t>(draw.bernoulli(participation) ? Status::kUnemployed
                                                                               : Status::kInactive);
         }
-        if (age[i] >= retirement && status[i] != static_cast<std::uint8_t>(Status::kRetired) &&
+        if (age[i] >= s_.retirement_months(tick, age[i]) &&
+            status[i] != static_cast<std::uint8_t>(Status::kRetired) &&
             status[i] != static_cast<std::uint8_t>(Status::kChild)) {
           if (status[i] == static_cast<std::uint8_t>(Status::kEmployed))
             add(d, MonthFlows::kEmployedExits);

@@ -56,7 +56,6 @@ class DepartureStage final : public sim::Stage {
                                      p.base_hazard_foreign / s_.departure_norm[1]};
     const std::array<double, 2> abroad{p.abroad_share_german, p.abroad_share_foreign};
     const std::array<double, 2> ret{p.return_hazard_german, p.return_hazard_foreign};
-    const int retirement = static_cast<int>(s_.params.demography.retirement_age_years * 12.0);
     const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
     const std::size_t nd = s_.n_districts();
     const int tick = ctx.tick;
@@ -80,7 +79,7 @@ class DepartureStage final : public sim::Stage {
           arrival_tick[i] = static_cast<std::int16_t>(tick);
           housed[i] = 0;
           before[i] = 1;
-          if (age[i] >= entry && age[i] < retirement) {
+          if (age[i] >= entry && age[i] < s_.retirement_months(ctx.tick, age[i])) {
             status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
           }
           add(d, MonthFlows::kArrivals);

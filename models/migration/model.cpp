@@ -270,7 +270,6 @@ class ReportStage final : public sim::Stage {
       }
     }
     const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
-    const int retirement = static_cast<int>(s_.params.demography.retirement_age_years * 12.0);
     auto t = ctx.for_agents(nd * per + 1, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
       auto tl = fx.tally();
       for (std::size_t i = r.begin; i < r.end; ++i) {
@@ -285,7 +284,7 @@ class ReportStage final : public sim::Stage {
         row[1] += foreign ? 1 : 0;
         row[2] += status[i] == static_cast<std::uint8_t>(Status::kEmployed) ? 1 : 0;
         row[3] += unemployed ? 1 : 0;
-        row[4] += age[i] >= entry && age[i] < retirement ? 1 : 0;
+        row[4] += age[i] >= entry && age[i] < s_.retirement_months(ctx.tick, age[i]) ? 1 : 0;
         row[5] += housed[i] == 0 ? 1 : 0;
         row[6] += foreign && unemployed ? 1 : 0;
         row[7] += foreign && here[i] >= 0 && here[i] < 36 && language[i] < 3 ? 1 : 0;
@@ -546,7 +545,8 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
       {"arrivals_skilled",
        {"persons", "third-country skilled workers entering through the admission pipeline"}},
       {"working_age_population",
-       {"persons", "residents from the labour-entry age to below the retirement age"}},
+       {"persons",
+        "residents from the labour-entry age to below their cohort's statutory retirement age"}},
       {"hires",
        {"persons", "vacancies filled during the month (matching and arrivals with a job)"}},
       {"housed", {"persons", "searchers who found a dwelling during the month"}},

@@ -50,7 +50,26 @@ void read_nationality(Reader& r, std::string_view key, NationalityShares& out) {
 void parse_demography(Reader r, DemographyParams& p) {
   r.read("life_table_period", p.life_table_period);
   r.read("tfr_reference", p.tfr_reference);
-  r.read("retirement_age_years", p.retirement_age_years, {50, 80});
+  {
+    Reader ret = r.section("retirement_age_by_birth_year");
+    ret.read("first_birth_year", p.retirement_first_birth_year, {1900, 2200});
+    std::vector<double> months;
+    ret.read("months", months, {50 * 12, 80 * 12});
+    if (months.empty() && ret.raw("months") != nullptr) {
+      ret.diagnostics().add(ret.raw("months")->pos(), ret.path() + ".months",
+                            "expected at least one retirement age");
+    }
+    for (const double m : months) {
+      if (m != std::floor(m)) {
+        const scenario::Node* n = ret.raw("months");
+        ret.diagnostics().add(n != nullptr ? n->pos() : ret.pos(), ret.path() + ".months",
+                              "expected whole months");
+        break;
+      }
+      p.retirement_age_months.push_back(static_cast<int>(m));
+    }
+    ret.finish();
+  }
   r.read("labour_entry_age_years", p.labour_entry_age_years, {14, 30});
   r.read("labour_entry_participation", p.labour_entry_participation, kProbability);
   r.read("district_age_shape_year", p.district_age_shape_year, {1900, 2200});

@@ -29,7 +29,18 @@ constexpr int age_band_of(int age_years) noexcept {
 struct DemographyParams {
   std::string life_table_period;
   std::string tfr_reference;
-  double retirement_age_years = 0;
+  /// Statutory retirement age in months by year of birth: entry k applies to the cohort
+  /// retirement_first_birth_year + k; earlier cohorts take the first entry, later the last.
+  int retirement_first_birth_year = 0;
+  std::vector<int> retirement_age_months;
+  /// @brief The statutory retirement age (months) of the cohort born in `birth_year`.
+  [[nodiscard]] int retirement_months(int birth_year) const noexcept {
+    if (retirement_age_months.empty()) return 0;
+    const int k = birth_year - retirement_first_birth_year;
+    if (k <= 0) return retirement_age_months.front();
+    if (k >= static_cast<int>(retirement_age_months.size())) return retirement_age_months.back();
+    return retirement_age_months[static_cast<std::size_t>(k)];
+  }
   double labour_entry_age_years = 0;
   double labour_entry_participation = 0;
   int district_age_shape_year = 0;  ///< reference year (31.12.) of the district age-shape table

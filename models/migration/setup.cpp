@@ -233,12 +233,17 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
     return counts[synth.index(d, a, sx, n)];
   };
   const int entry_years = static_cast<int>(p.demography.labour_entry_age_years);
-  const int retire_years = static_cast<int>(p.demography.retirement_age_years);
+  // Working age at the start: from the entry age to below the cohort's statutory retirement
+  // age (a person of `a` completed years counts by mid-year age).
+  auto of_working_age = [&](int years) {
+    const int months = years * 12 + 6;
+    return years >= entry_years && months < s.retirement_months(-1, months);
+  };
   // Employment and unemployment probabilities among the working-age population of each district.
   for (std::size_t d = 0; d < nd; ++d) {
     double working_age = 0;
     for (std::size_t a = 0; a < ages; ++a) {
-      if (static_cast<int>(a) >= entry_years && static_cast<int>(a) < retire_years) {
+      if (of_working_age(static_cast<int>(a))) {
         for (std::size_t sx = 0; sx < kSexes; ++sx) {
           for (std::size_t n = 0; n < kNat; ++n)
             working_age += static_cast<double>(at(d, a, sx, n));
@@ -305,7 +310,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
             const double u_status = draw.uniform();
             if (years < entry_years) {
               status[i] = static_cast<std::uint8_t>(Status::kChild);
-            } else if (years >= retire_years) {
+            } else if (age[i] >= s.retirement_months(-1, age[i])) {
               status[i] = static_cast<std::uint8_t>(Status::kRetired);
             } else if (u_status < s.employed_share[d]) {
               status[i] = static_cast<std::uint8_t>(Status::kEmployed);
@@ -376,12 +381,12 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   // with the district's own unemployed and vacancies, minus the expected replacement demand of
   // that month (registered share of the employed who retire, die or leave). A is calibrated on
   // the state totals, so sum_d M_d is close to, not equal to, fill_rate x V.
-  const int retirement = static_cast<int>(p.demography.retirement_age_years * 12.0);
   std::vector<double> exits(nd, 0);
   // Arrivals of the free streams who come with a job take a vacancy on arrival (arrival.cpp):
   // their expected number per month and district, from the uniform ages within each band.
   const int entry_months = static_cast<int>(p.demography.labour_entry_age_years * 12.0);
-  const int retire_months = static_cast<int>(p.demography.retirement_age_years * 12.0);
+  // Arrivals retire like the residents of their age: the cohort turning the statutory age now.
+  const int retire_months = s.retirement_months(0, s.retirement_months(0, 0));
   double working_age_share = 0;
   for (int b = 0; b < kAgeBands; ++b) {
     const int lo = age_band_lower(b) * 12;
@@ -398,7 +403,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   for (std::size_t j = 0; j < agents.size(); ++j) {
     if (status[j] == static_cast<std::uint8_t>(Status::kUnemployed)) unemployed[district[j]] += 1;
     if (status[j] != static_cast<std::uint8_t>(Status::kEmployed)) continue;
-    if (age[j] + 1 >= retirement) {
+    if (age[j] + 1 >= s.retirement_months(0, age[j] + 1)) {
       exits[district[j]] += 1;
       continue;
     }

@@ -139,6 +139,12 @@ struct ModelState {
     return flows[district * MonthFlows::kCount + kind];
   }
   [[nodiscard]] double lever(policy::LeverId id) const noexcept { return board.lever(id); }
+  /// @brief Statutory retirement age (months) of a person aged `age_months` in month `tick`
+  /// (tick -1 = the start population's month), from the person's year of birth.
+  [[nodiscard]] int retirement_months(std::int32_t tick, int age_months) const noexcept {
+    const int born = start.index() + tick - age_months;  // month index of birth (>= 0)
+    return params.demography.retirement_months(born / 12);
+  }
   /// @brief Calendar year and month (1..12) of a tick.
   [[nodiscard]] std::pair<int, int> calendar(std::int32_t tick) const noexcept {
     const int idx = start.index() + tick;

@@ -50,6 +50,38 @@ TEST(Model, PersonRowFitsTheMemoryBudget) {
   EXPECT_LE(f.run->bytes_per_agent(), 64U);
 }
 
+TEST(Demography, StatutoryRetirementAgeFollowsTheBirthCohort) {
+  // § 235 (2) SGB VI and § 35 SGB VI, as scenarios/migration/default.yaml gives them.
+  const Scenario sc = load("smoke.yaml", {"months=24"});
+  const auto& d = sc.params.demography;
+  EXPECT_EQ(d.retirement_months(1950), 66 * 12);
+  EXPECT_EQ(d.retirement_months(1958), 66 * 12);
+  EXPECT_EQ(d.retirement_months(1960), 66 * 12 + 4);
+  EXPECT_EQ(d.retirement_months(1963), 66 * 12 + 10);
+  EXPECT_EQ(d.retirement_months(1964), 67 * 12);
+  EXPECT_EQ(d.retirement_months(2000), 67 * 12);
+  // After two years, everyone past their cohort's age is retired, nobody below it is, and some
+  // people older than 66 still work or search (born 1959 or later).
+  const auto f = run_all(sc, 2);
+  const auto& a = f.run->agents();
+  const auto& c = f.run->state().cols;
+  const int now = sc.run.start.index() + sc.run.months - 1;
+  int working_past_66 = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a.span(c.residence)[i] != static_cast<std::uint8_t>(Residence::kPresent)) continue;
+    const int age = a.span(c.age_months)[i];
+    const auto status = static_cast<Status>(a.span(c.status)[i]);
+    const int threshold = d.retirement_months((now - age) / 12);
+    if (age >= threshold) {
+      EXPECT_EQ(status, Status::kRetired) << "age " << age;
+    } else {
+      EXPECT_NE(status, Status::kRetired) << "age " << age;
+      if (age >= 66 * 12 && status != Status::kChild) ++working_past_66;
+    }
+  }
+  EXPECT_GT(working_past_66, 0);
+}
+
 TEST(Model, SeedAndReplicationChangeTheResult) {
   const Scenario sc = load("smoke.yaml", {"months=6"});
   const auto a = run_all(sc, 1, 0);
