@@ -4,6 +4,7 @@
 // (data/sachsen-anhalt/README.md).
 #include <algorithm>
 
+#include "models/migration/setup.hpp"
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
@@ -28,6 +29,7 @@ class DemographyStage final : public sim::Stage {
     auto residence = a.span(c.residence);
     auto housed = a.span(c.housed);
     auto ties = a.span(c.ties);
+    auto qualification = a.span(c.qualification);
     const auto max_age = static_cast<int>(s_.death_prob_month.size()) - 1;
     const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
     const double participation = s_.params.demography.labour_entry_participation;
@@ -75,6 +77,11 @@ class DemographyStage final : public sim::Stage {
           rng::Draw draw = s_labourentry(key[i]);
           status[i] = static_cast<std::uint8_t>(draw.bernoulli(participation) ? Status::kUnemployed
                                                                               : Status::kInactive);
+          // A qualification as the adult population has it (in reality acquired over the next
+          // years; docs/model.md). Arrivals keep the one they came with.
+          if (qualification[i] == static_cast<std::uint8_t>(Qualification::kUnknown)) {
+            qualification[i] = draw_qualification(s_, Status::kInactive, draw.uniform());
+          }
         }
         if (age[i] >= s_.retirement_months(tick, age[i]) &&
             status[i] != static_cast<std::uint8_t>(Status::kRetired) &&

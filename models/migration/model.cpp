@@ -256,12 +256,14 @@ class ReportStage final : public sim::Stage {
     auto residence = a.span(c.residence);
     auto housed = a.span(c.housed);
     auto language = a.span(c.language);
+    auto qualification = a.span(c.qualification);
     const std::size_t nd = s_.n_districts();
     const std::size_t nb = bands_.size();
     // Tally layout per district: [0] population [1] foreign [2] employed [3] unemployed
     // [4] working age [5] searchers [6] foreign unemployed [7] newcomers below B1 [8] sum of
-    // ages in months, then age band x sex x nationality; one final slot for the away pool.
-    const std::size_t base = 9;
+    // ages in months, [9..12] qualification (unknown, low, vocational, academic), then age band
+    // x sex x nationality; one final slot for the away pool.
+    const std::size_t base = 13;
     const std::size_t per = base + nb * 2 * 3;
     std::vector<int> band_of(130, 0);
     for (std::size_t y = 0; y < band_of.size(); ++y) {
@@ -291,6 +293,7 @@ class ReportStage final : public sim::Stage {
         const std::size_t y =
             std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), band_of.size() - 1);
         row[8] += age[i];
+        row[9 + qualification[i]] += 1;
         row[base + (static_cast<std::size_t>(band_of[y]) * 2 + sex[i]) * 3 + nationality[i]] += 1;
       }
     });
@@ -347,6 +350,7 @@ class ReportStage final : public sim::Stage {
         for (std::size_t k = 0; k < nb * 2; ++k) sum += cells[k * 3 + n];
         out_.by_nationality.push_back(sum * w);
       }
+      for (std::size_t q = 0; q < 4; ++q) out_.by_qualification.push_back(row[9 + q] * w);
       // Mean age in years: ages are kept in completed months, so add half a month.
       out_.mean_age.push_back(row[0] > 0 ? (row[8] / row[0] + 0.5) / 12.0 : 0.0);
       out_.housing_available.push_back(s_.districts[d].dwellings_available * w);
@@ -597,6 +601,17 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
       {{"units", std::string("persons")},
        {"long_name", std::string("residents at the end of the month by age band, sex and "
                                  "nationality group")}}});
+  ds.dims.push_back(
+      io::Dimension{"qualification", {}, {"unknown", "low", "vocational", "academic"}, {}});
+  ds.vars.push_back(io::Variable{
+      "population_by_qualification",
+      "demography",
+      dims_with({"time", "district", "qualification"}),
+      concat(&Series::by_qualification),
+      {},
+      {{"units", std::string("persons")},
+       {"long_name", std::string("residents at the end of the month by highest qualification "
+                                 "(unknown: children, and arrivals of the free streams)")}}});
   ds.vars.push_back(io::Variable{
       "mean_age",
       "demography",

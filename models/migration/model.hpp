@@ -69,6 +69,7 @@ struct Series {
   std::vector<double> by_nationality;          ///< [time][district][nationality]
   std::vector<double> by_age_sex_nationality;  ///< [time][district][age band][sex][nationality]
   std::vector<double> mean_age;                ///< [time][district], years
+  std::vector<double> by_qualification;        ///< [time][district][qualification]
   std::vector<double> spending;                ///< [time][policy]
   std::vector<double> away_pool;               ///< [time]
   std::vector<double> skilled_pipeline;        ///< [time]: applications queued or in procedure

@@ -84,6 +84,15 @@ std::size_t pick_open_age(const std::vector<double>& w, double u) {
 
 }  // namespace
 
+std::uint8_t draw_qualification(const ModelState& s, Status status, double u) noexcept {
+  const std::size_t group = status == Status::kEmployed ? 0 : status == Status::kUnemployed ? 1 : 2;
+  const auto& q = s.qualification_shares[group];
+  const Qualification level = u < q[0]          ? Qualification::kLow
+                              : u < q[0] + q[1] ? Qualification::kVocational
+                                                : Qualification::kAcademic;
+  return static_cast<std::uint8_t>(level);
+}
+
 void derive_rates(ModelState& s) {
   const RegionData& r = *s.region;
   const ModelParams& p = s.params;
@@ -187,6 +196,31 @@ void derive_rates(ModelState& s) {
     }
     if (!r.districts.empty()) s.relocation_destination_cdf.back() = 1.0;
   }
+  // Qualification (Mikrozensus and BA; state_figures.csv). Employed: academic and without
+  // vocational qualification as printed, vocational the rest. Unemployed: helper level = low,
+  // skilled level = vocational, the rest (specialist and expert level) = academic. Everyone
+  // else: the population aged 15+.
+  {
+    const auto shares = [&](double low, double academic) {
+      return std::array<double, 3>{low, 1.0 - low - academic, academic};
+    };
+    const double u_low = r.latest("unemployed_share_helper_level") / 100.0;
+    const double u_voc = r.latest("unemployed_share_skilled_level") / 100.0;
+    s.qualification_shares = {
+        shares(r.latest("employed_share_without_vocational_qualification") / 100.0,
+               r.latest("employed_share_academic") / 100.0),
+        shares(u_low, 1.0 - u_low - u_voc),
+        shares(r.latest("population15plus_share_without_vocational_qualification") / 100.0,
+               r.latest("population15plus_share_academic") / 100.0)};
+    for (const auto& q : s.qualification_shares) {
+      for (const double x : q) {
+        if (x < 0 || x > 1) {
+          throw std::invalid_argument(
+              "state_figures.csv: qualification shares do not leave a share for vocational");
+        }
+      }
+    }
+  }
   s.districts.assign(r.districts.size(), DistrictState{});
   s.employed_share.assign(r.districts.size(), 0.0);
   s.unemployed_share.assign(r.districts.size(), 0.0);
@@ -284,6 +318,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   auto language = agents.span(c.language);
   auto discriminated = agents.span(c.discriminated);
   auto origin = agents.span(c.origin);
+  auto qualification = agents.span(c.qualification);
   const auto& ip = p.integration;
   std::size_t i = 0;
   for (std::size_t d = 0; d < nd; ++d) {
@@ -318,6 +353,10 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
               status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
             } else {
               status[i] = static_cast<std::uint8_t>(Status::kInactive);
+            }
+            if (status[i] != static_cast<std::uint8_t>(Status::kChild)) {
+              qualification[i] =
+                  draw_qualification(s, static_cast<Status>(status[i]), draw.uniform());
             }
             if (!foreign) {
               nationality[i] = static_cast<std::uint8_t>(Nationality::kGerman);

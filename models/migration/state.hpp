@@ -120,6 +120,9 @@ struct ModelState {
   std::vector<double> relocation_net_per_year;  ///< target net moves per district (full scale)
   std::vector<double> relocation_hazard;
   std::vector<double> relocation_destination_cdf;
+  /// Qualification (low, vocational, academic) of adults at the start and of labour-market
+  /// entrants: shares among the employed, the unemployed, and all other adults.
+  std::array<std::array<double, 3>, 3> qualification_shares{};
   std::vector<double> employed_share;    ///< initial, by district
   std::vector<double> unemployed_share;  ///< initial, by district
   double eu_share_of_foreign = 0;

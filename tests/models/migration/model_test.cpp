@@ -82,6 +82,46 @@ TEST(Demography, StatutoryRetirementAgeFollowsTheBirthCohort) {
   EXPECT_GT(working_past_66, 0);
 }
 
+TEST(Initialisation, QualificationSharesFollowTheDataByStatus) {
+  // Shares read back from state_figures.csv through RegionData, compared with the initial
+  // persons of a 10 % sample: binomial SE <= sqrt(0.25 / n), n >= ~8,000 per group -> 4 SE
+  // is under 2.3 percentage points.
+  const Scenario sc = load("smoke.yaml", {"months=1", "population.scale=0.1"});
+  sched::Executor exec(1);
+  const ModelRun run(sc, 0, exec, testing::registry());
+  const auto& r = *sc.region;
+  const std::array<std::array<double, 2>, 3> expected{{
+      {r.latest("employed_share_without_vocational_qualification") / 100,
+       r.latest("employed_share_academic") / 100},
+      {r.latest("unemployed_share_helper_level") / 100,
+       1 - (r.latest("unemployed_share_helper_level") +
+            r.latest("unemployed_share_skilled_level")) /
+               100},
+      {r.latest("population15plus_share_without_vocational_qualification") / 100,
+       r.latest("population15plus_share_academic") / 100},
+  }};
+  std::array<std::array<double, 4>, 3> n{};
+  const auto& a = run.agents();
+  const auto& c = run.state().cols;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto status = static_cast<Status>(a.span(c.status)[i]);
+    if (status == Status::kChild) {
+      EXPECT_EQ(a.span(c.qualification)[i], static_cast<std::uint8_t>(Qualification::kUnknown));
+      continue;
+    }
+    const std::size_t g = status == Status::kEmployed ? 0 : status == Status::kUnemployed ? 1 : 2;
+    n[g][a.span(c.qualification)[i]] += 1;
+  }
+  for (std::size_t g = 0; g < 3; ++g) {
+    const double total = n[g][0] + n[g][1] + n[g][2] + n[g][3];
+    ASSERT_GT(total, 5000) << g;
+    EXPECT_EQ(n[g][0], 0) << "an adult without a qualification, group " << g;
+    const double tol = 4 * std::sqrt(0.25 / total);
+    EXPECT_NEAR(n[g][1] / total, expected[g][0], tol) << "low, group " << g;
+    EXPECT_NEAR(n[g][3] / total, expected[g][1], tol) << "academic, group " << g;
+  }
+}
+
 TEST(Model, SeedAndReplicationChangeTheResult) {
   const Scenario sc = load("smoke.yaml", {"months=6"});
   const auto a = run_all(sc, 1, 0);
