@@ -73,6 +73,9 @@ void parse_demography(Reader r, DemographyParams& p) {
   r.read("labour_entry_age_years", p.labour_entry_age_years, {14, 30});
   r.read("labour_entry_participation", p.labour_entry_participation, kProbability);
   r.read("district_age_shape_year", p.district_age_shape_year, {1900, 2200});
+  r.read("deaths_calibration_period", p.deaths_calibration_period);
+  r.read("mortality_old_age_years", p.mortality_old_age_years, {1, 110});
+  r.read("births_calibration_period", p.births_calibration_period);
   r.finish();
 }
 

@@ -43,6 +43,13 @@ struct DemographyParams {
   }
   double labour_entry_age_years = 0;
   double labour_entry_participation = 0;
+  /// Period of `deaths` in state_figures.csv that the first simulated year's expected deaths
+  /// are calibrated to ("" = scale Germany's table uniformly to the state's e0 only).
+  std::string deaths_calibration_period;
+  int mortality_old_age_years = 0;  ///< from this age the mortality factor is the calibrated one
+  /// Period of `live_births` that the first year's expected births are calibrated to ("" =
+  /// scale Germany's age profile to the TFR of `tfr_reference` only).
+  std::string births_calibration_period;
   int district_age_shape_year = 0;  ///< reference year (31.12.) of the district age-shape table
 };
 

@@ -104,8 +104,10 @@ struct ModelState {
 
   // Derived monthly rates.
   std::vector<std::array<double, 2>> death_prob_month;  ///< by age (years) and sex
-  std::array<double, 2> mortality_scale{};              ///< factor on Germany's qx, by sex
-  std::vector<double> birth_prob_month;  ///< by mother's age (years), 0 outside 15-49
+  std::array<double, 2> mortality_scale{};  ///< factor on Germany's qx below the old age, by sex
+  double mortality_scale_old = 0;           ///< factor from mortality_old_age_years on (both sexes)
+  double fertility_scale = 0;               ///< factor on Germany's age-specific fertility
+  std::vector<double> birth_prob_month;     ///< by mother's age (years), 0 outside 15-49
   double male_birth_share = 0.5;
   double matching_a = 0;       ///< A of the matching function
   double separation_rate = 0;  ///< monthly job separations (steady state at the start)
@@ -165,5 +167,22 @@ double life_expectancy(const std::vector<double>& qx);
 
 /// @brief Factor f such that life_expectancy(min(1, f * qx)) == target (bisection, |err| < 1e-6).
 double fit_mortality_scale(const std::vector<double>& qx, double target_e0);
+
+/// @brief Like fit_mortality_scale, but only ages below `old_age` are scaled by the fitted
+/// factor; ages from `old_age` on are scaled by the given `old_factor`.
+double fit_mortality_scale(const std::vector<double>& qx, double target_e0, std::size_t old_age,
+                           double old_factor);
+
+/// @brief Expected deaths in the first 12 months of the model (monthly steps, rates read at the
+/// age in completed years after each month's ageing; ages spread evenly over the months of the
+/// year) for a population `pop[age][sex]` whose last age is an open group spread like the
+/// stationary population of the table (as the initial population is).
+double expected_first_year_deaths(const std::vector<std::array<double, 2>>& pop,
+                                  const std::vector<std::array<double, 2>>& death_prob_month);
+
+/// @brief Expected births in the first 12 months, the same way (mothers must survive the month).
+double expected_first_year_births(const std::vector<std::array<double, 2>>& pop,
+                                  const std::vector<std::array<double, 2>>& death_prob_month,
+                                  const std::vector<double>& birth_prob_month);
 
 }  // namespace brocken::migration

@@ -21,3 +21,11 @@ if(BROCKEN_CLANG_FORMAT)
            WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
   set_tests_properties(tools_lint_format PROPERTIES TIMEOUT 120)
 endif()
+
+# The comparison with the official projections (tools/validation/, docs/validation.md), end to
+# end on a small run: the tools work and the table has rows. The numbers are not checked.
+add_test(NAME tools_validation_projections
+         COMMAND "${CMAKE_CURRENT_LIST_DIR}/validation_test.sh" "$<TARGET_FILE:brocken>"
+                 "${BROCKEN_PYTHON}"
+         WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+set_tests_properties(tools_validation_projections PROPERTIES TIMEOUT 300)

@@ -50,6 +50,37 @@ TEST(Model, PersonRowFitsTheMemoryBudget) {
   EXPECT_LE(f.run->bytes_per_agent(), 64U);
 }
 
+TEST(Demography, CalibratedRatesKeepTheStateLifeExpectancyAndHitObservedDeathsAndBirths) {
+  // The default scenario calibrates mortality to deaths 2023 while keeping the state's e0 per
+  // sex, and fertility to live births 2023 (scenarios/migration/default.yaml). Check both
+  // constraints on the derived monthly rates, computed back to annual probabilities here.
+  const Scenario sc = load("smoke.yaml", {"months=1"});
+  const sched::Executor exec(1);
+  const ModelRun run(sc, 0, exec, testing::registry());
+  const auto& st = run.state();
+  const auto& r = *sc.region;
+  for (std::size_t sex = 0; sex < 2; ++sex) {
+    std::vector<double> qx;
+    for (const auto& m : st.death_prob_month) qx.push_back(1.0 - std::pow(1.0 - m[sex], 12.0));
+    EXPECT_NEAR(life_expectancy(qx), r.e0_state[sex], 1e-6) << sex;
+  }
+  EXPECT_GT(st.mortality_scale_old, 0.0);
+  EXPECT_NEAR(expected_first_year_deaths(r.population_age_sex, st.death_prob_month),
+              r.figure("deaths", "2023"), 1e-3);
+  EXPECT_NEAR(
+      expected_first_year_births(r.population_age_sex, st.death_prob_month, st.birth_prob_month),
+      r.figure("live_births", "2023"), 1e-3);
+  // Without the calibration periods the old behaviour: one factor per sex, fertility from the TFR.
+  const Scenario plain =
+      load("smoke.yaml", {"months=1", "models.demography.deaths_calibration_period=\"\"",
+                          "models.demography.births_calibration_period=\"\""});
+  const ModelRun run2(plain, 0, exec, testing::registry());
+  EXPECT_EQ(run2.state().mortality_scale_old, 0.0);
+  double tfr_germany = 0;
+  for (const double f : r.asfr_germany) tfr_germany += f;
+  EXPECT_NEAR(run2.state().fertility_scale * tfr_germany, r.figure("tfr", "2023"), 1e-12);
+}
+
 TEST(Demography, StatutoryRetirementAgeFollowsTheBirthCohort) {
   // § 235 (2) SGB VI and § 35 SGB VI, as scenarios/migration/default.yaml gives them.
   const Scenario sc = load("smoke.yaml", {"months=24"});
@@ -154,8 +185,11 @@ std::map<std::uint64_t, Row> rows_by_key(const ModelRun& run, bool (*keep)(std::
 // the extra births shift every later storage slot. Newborns neither work nor search for housing
 // within three years, so nothing else may differ.
 TEST(CommonRandomNumbers, FertilityChangeLeavesEveryoneElseUntouched) {
-  const Scenario base = load("smoke.yaml");
-  const Scenario more_births = load("smoke.yaml", {"models.demography.tfr_reference=\"2021\""});
+  // Fertility from the TFR (not calibrated to a year's births), so that the TFR year matters.
+  const Scenario base = load("smoke.yaml", {"models.demography.births_calibration_period=\"\""});
+  const Scenario more_births =
+      load("smoke.yaml", {"models.demography.births_calibration_period=\"\"",
+                          "models.demography.tfr_reference=\"2021\""});
   const auto a = run_all(base, 2);
   const auto b = run_all(more_births, 1);
   auto not_born = [](std::uint64_t k) { return (k >> 62U) != 1U; };

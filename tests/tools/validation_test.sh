@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# End-to-end check of the comparison with the official projections (tools/validation/run.sh and
+# compare_projections.py, docs/validation.md) on a small run: the smoke scenario over the
+# baseline's horizon at 1 %. It checks that the tools work, not the numbers:
+#   tests/tools/validation_test.sh path/to/brocken [python]
+set -u
+B=${1:?usage: validation_test.sh path/to/brocken [python]}
+PY=${2:-/usr/bin/python3}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# run.sh writes between the markers of a document and leaves the rest alone.
+printf 'before\n<!-- BEGIN projections -->\nstale table\n<!-- END projections -->\nafter\n' >"$W/doc.md"
+BROCKEN=$B PYTHON=$PY SCENARIO=scenarios/smoke.yaml DOC=$W/doc.md KEEP=$W/run.h5 \
+  "$ROOT/tools/validation/run.sh" --set months=204 >"$W/run.log" 2>&1 ||
+  fail "run.sh exited $?: $(tail -n 3 "$W/run.log")"
+[ "$(head -n 2 "$W/doc.md")" = "$(printf 'before\n<!-- BEGIN projections -->')" ] ||
+  fail "text before the table changed"
+[ "$(tail -n 2 "$W/doc.md")" = "$(printf '<!-- END projections -->\nafter')" ] ||
+  fail "text after the table changed"
+! grep -q 'stale table' "$W/doc.md" || fail "the old table is still there"
+
+# The script on its own: three tables, with rows.
+"$PY" "$ROOT/tools/validation/compare_projections.py" "$W/run.h5" >"$W/table.md" ||
+  fail "compare_projections.py exited $?"
+cmp -s <(sed -n '/^Model run:/,/^<!-- END projections -->$/p' "$W/doc.md" | sed '$d') \
+  <(cat "$W/table.md"; echo) ||
+  fail "the document does not hold the script's output"
+for heading in '**Levels and flows**' '**Changes**' '**Not computed:**'; do
+  grep -qF "$heading" "$W/table.md" || fail "no '$heading' table"
+done
+rows=$(grep -c '^| RBP7 | Sachsen-Anhalt (15) |' "$W/table.md")
+[ "$rows" -ge 10 ] || fail "only $rows RBP7 state rows: $(cat "$W/table.md")"
+grep -q '^| RBP7 | Sachsen-Anhalt (15) | population | 2035 | 1,901,254 | [0-9,]* | [-+][0-9.]* % |' \
+  "$W/table.md" || fail "no population 2035 row with a relative error"
+grep -q '^| RBP7 | Sachsen-Anhalt (15) | mean_age | 2035 | 49.1 | [0-9.]* |' "$W/table.md" ||
+  fail "no mean age row (single-year bands)"
+grep -q '| TFR_assumption | 2020 | .* | an input assumption' "$W/table.md" ||
+  fail "the input assumptions are not listed as not computed"
+# Every data row of projections.csv appears in some table.
+csv_rows=$(grep -vc '^#' "$ROOT/data/sachsen-anhalt/projections.csv")
+csv_rows=$((csv_rows - 1))
+for ind in $(grep -v '^#' "$ROOT/data/sachsen-anhalt/projections.csv" | tail -n +2 | cut -d, -f4 | sort -u); do
+  grep -q "| $ind |" "$W/table.md" || fail "indicator $ind appears in no table"
+done
+
+# Default age bands: indicators by age are listed as not computed, with the reason.
+"$B" run scenarios/smoke.yaml -o "$W/coarse.h5" --set months=204 >/dev/null 2>&1 || fail "coarse run"
+"$PY" "$ROOT/tools/validation/compare_projections.py" "$W/coarse.h5" >"$W/coarse.md" ||
+  fail "compare_projections.py on default bands exited $?"
+grep -qF '| mean_age | 2035 | 49.1 years | age bands up to 18 years wide' "$W/coarse.md" ||
+  fail "mean age with coarse bands not refused: $(grep mean_age "$W/coarse.md")"
+
+# Bad input: exit 2.
+"$PY" "$ROOT/tools/validation/compare_projections.py" "$W/missing.h5" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || fail "a missing file gave exit $rc, not 2"
+echo "validation tools: OK ($rows RBP7 state rows, $csv_rows rows in projections.csv)"
