@@ -21,6 +21,7 @@
 #include "engine/scenario/diagnostics.hpp"
 #include "engine/sched/executor.hpp"
 #include "models/migration/model.hpp"
+#include "tools/bench_command.hpp"
 #include "tools/summary.hpp"
 #include "tools/synth_report.hpp"
 
@@ -267,6 +268,8 @@ int cli_main(int argc, char** argv) {
   synth->add_flag("-f,--force", sforce, "overwrite an existing CSV file");
 
   auto* pol = app.add_subcommand("policies", "list the available policy modules");
+  brocken::tools::BenchOptions bo;
+  auto* bench = brocken::tools::add_bench_subcommand(app, bo);
 
   try {
     app.parse(argc, argv);
@@ -279,6 +282,7 @@ int cli_main(int argc, char** argv) {
     if (validate->parsed()) return validate_command(vfile, vsets);
     if (synth->parsed()) return synth_command(sfile, ssets, scsv, sforce);
     if (pol->parsed()) return policies_command();
+    if (bench->parsed()) return brocken::tools::bench_command(bo);
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
     return kExitInput;
