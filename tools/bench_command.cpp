@@ -275,22 +275,9 @@ BaselineRun baseline_once(const BenchOptions& o, const std::filesystem::path& ou
   r.months_s = seconds_since(t);
 
   t = Clock::now();
-  std::vector<std::string> policy_names;
-  for (const auto& p : sc.policies) policy_names.push_back(p.name);
-  io::Attributes attrs;
-  attrs["title"] = std::string("Brocken simulation output");
-  attrs["Conventions"] = std::string("CF-1.8");
-  attrs["scenario_file"] = o.scenario;
-  attrs["scenario_resolved_yaml"] = sc.doc.resolved_yaml;
-  attrs["seed"] = static_cast<std::int64_t>(sc.run.seed);
-  attrs["replications"] = static_cast<std::int64_t>(sc.run.replications);
-  attrs["population_scale"] = sc.run.scale;
-  attrs["engine_version"] = std::string(engine_version());
-  attrs["git_commit"] = std::string(git_commit());
-  attrs["threads"] = static_cast<std::int64_t>(o.threads);
-  attrs["bytes_per_agent"] = static_cast<std::int64_t>(r.bytes_per_agent);
-  attrs["peak_agents"] = static_cast<std::int64_t>(r.peak_agents);
-  const io::Dataset ds = migration::make_dataset(sc, series, policy_names, std::move(attrs));
+  const io::Dataset ds = migration::make_dataset(
+      sc, series, policy_names(sc),
+      provenance_attributes(sc, o.scenario, o.threads, r.bytes_per_agent, r.peak_agents));
   r.hash = dataset_hash(ds);
   io::write_hdf5(ds, out, true);
   r.output_s = seconds_since(t);

@@ -135,28 +135,12 @@ int run_command(const RunOptions& o) {
   std::vector<const brocken::migration::Series*> series;
   series.reserve(runs.size());
   for (const auto& r : runs) series.push_back(&r->series());
-  std::vector<std::string> policy_names;
-  policy_names.reserve(sc.policies.size());
-  for (const auto& p : sc.policies) policy_names.push_back(p.name);
-
-  brocken::io::Attributes attrs;
-  attrs["title"] = std::string("Brocken simulation output");
-  attrs["Conventions"] = std::string("CF-1.8");
-  attrs["scenario_file"] = o.scenario;
-  attrs["scenario_resolved_yaml"] = sc.doc.resolved_yaml;
-  attrs["seed"] = static_cast<std::int64_t>(sc.run.seed);
-  attrs["replications"] = static_cast<std::int64_t>(sc.run.replications);
-  attrs["population_scale"] = sc.run.scale;
-  attrs["engine_version"] = std::string(brocken::engine_version());
-  attrs["git_commit"] = std::string(brocken::git_commit());
-  attrs["build_type"] = std::string(brocken::build_type());
-  attrs["compiler"] = std::string(brocken::compiler_id());
-  attrs["threads"] = static_cast<std::int64_t>(o.threads);
+  brocken::io::Attributes attrs = brocken::tools::provenance_attributes(
+      sc, o.scenario, o.threads, runs.front()->bytes_per_agent(), peak_agents);
   attrs["wall_time_seconds"] = wall;
   attrs["created_utc"] = utc_now();
-  attrs["bytes_per_agent"] = static_cast<std::int64_t>(runs.front()->bytes_per_agent());
-  attrs["peak_agents"] = static_cast<std::int64_t>(peak_agents);
-  const auto dataset = brocken::migration::make_dataset(sc, series, policy_names, std::move(attrs));
+  const auto dataset = brocken::migration::make_dataset(
+      sc, series, brocken::tools::policy_names(sc), std::move(attrs));
 
   if (!o.quiet) {
     brocken::tools::print_yearly_summary(std::cout, sc, runs.front()->series());

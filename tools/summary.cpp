@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/core/build_info.hpp"
+
 namespace brocken::tools {
 
 void print_yearly_summary(std::ostream& out, const migration::Scenario& sc,
@@ -48,6 +50,34 @@ void print_yearly_summary(std::ostream& out, const migration::Scenario& sc,
     out << (last - m + 1 < 12 ? fmt::format("  ({} months)\n", last - m + 1) : std::string("\n"));
     m = last + 1;
   }
+}
+
+io::Attributes provenance_attributes(const migration::Scenario& sc,
+                                     const std::string& scenario_file, int threads,
+                                     std::size_t bytes_per_agent, std::size_t peak_agents) {
+  io::Attributes attrs;
+  attrs["title"] = std::string("Brocken simulation output");
+  attrs["Conventions"] = std::string("CF-1.8");
+  attrs["scenario_file"] = scenario_file;
+  attrs["scenario_resolved_yaml"] = sc.doc.resolved_yaml;
+  attrs["seed"] = static_cast<std::int64_t>(sc.run.seed);
+  attrs["replications"] = static_cast<std::int64_t>(sc.run.replications);
+  attrs["population_scale"] = sc.run.scale;
+  attrs["engine_version"] = std::string(engine_version());
+  attrs["git_commit"] = std::string(git_commit());
+  attrs["build_type"] = std::string(build_type());
+  attrs["compiler"] = std::string(compiler_id());
+  attrs["threads"] = static_cast<std::int64_t>(threads);
+  attrs["bytes_per_agent"] = static_cast<std::int64_t>(bytes_per_agent);
+  attrs["peak_agents"] = static_cast<std::int64_t>(peak_agents);
+  return attrs;
+}
+
+std::vector<std::string> policy_names(const migration::Scenario& sc) {
+  std::vector<std::string> names;
+  names.reserve(sc.policies.size());
+  for (const auto& p : sc.policies) names.push_back(p.name);
+  return names;
 }
 
 std::uint64_t dataset_hash(const io::Dataset& ds) {
