@@ -31,11 +31,18 @@ class MonthStage final : public sim::Stage {
     const auto integ = a.span(c_.integration);
     const rng::DecisionStream stream = ctx.stream(kMonth);
     const auto totals = ctx.for_agents(2, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+      // Local copies: fx.remove() may allocate, so through the closure's references the compiler
+      // would reload every column pointer and the stream on each row (bench/README.md).
+      const std::uint64_t* const key_p = key.data();
+      std::int16_t* const age_p = age.data();
+      std::int16_t* const here_p = here.data();
+      float* const integ_p = integ.data();
+      const rng::DecisionStream local_stream = stream;
       double sum = 0.0;
       std::size_t stayed = 0;
       for (std::size_t i = r.begin; i < r.end; ++i) {
-        rng::Draw g = stream(key[i]);
-        const auto x = static_cast<double>(integ[i]);
+        rng::Draw g = local_stream(key_p[i]);
+        const auto x = static_cast<double>(integ_p[i]);
         if (g.uniform() < kLeaveBase * (1.0 - kLeaveIntegrationCut * x)) {
           fx.remove(i);
           continue;
@@ -44,9 +51,9 @@ class MonthStage final : public sim::Stage {
         const double y =
             std::clamp(x + kIntegrationPull * (1.0 - x) + kIntegrationNoise * (v - 0.5), 0.0, 1.0);
         const auto stored = static_cast<float>(y);
-        integ[i] = stored;
-        age[i] = static_cast<std::int16_t>(age[i] + 1);
-        here[i] = static_cast<std::int16_t>(here[i] + 1);
+        integ_p[i] = stored;
+        age_p[i] = static_cast<std::int16_t>(age_p[i] + 1);
+        here_p[i] = static_cast<std::int16_t>(here_p[i] + 1);
         sum += static_cast<double>(stored);
         ++stayed;
       }
