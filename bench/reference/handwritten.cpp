@@ -124,12 +124,8 @@ void HandwrittenReference::step_serial() {
     std::size_t stayed = 0;
     for (std::size_t i = begin; i < end; ++i) {
       rng::Draw g = stream(key[i]);
-      const auto x = static_cast<double>(integ[i]);
-      if (g.uniform() < kLeaveBase * (1.0 - kLeaveIntegrationCut * x)) continue;
-      const double v = g.uniform();
-      const double y =
-          std::clamp(x + kIntegrationPull * (1.0 - x) + kIntegrationNoise * (v - 0.5), 0.0, 1.0);
-      const auto stored = static_cast<float>(y);
+      float stored = 0.0F;
+      if (!month_rule(g, integ[i], stored)) continue;
       key[out] = key[i];
       age[out] = static_cast<std::int16_t>(age[i] + 1);
       here[out] = static_cast<std::int16_t>(here[i] + 1);
@@ -164,12 +160,8 @@ void HandwrittenReference::step_parallel() {
     double sum = 0.0;
     for (std::size_t i = begin; i < end; ++i) {
       rng::Draw g = stream(key[i]);
-      const auto x = static_cast<double>(integ[i]);
-      if (g.uniform() < kLeaveBase * (1.0 - kLeaveIntegrationCut * x)) continue;
-      const double v = g.uniform();
-      const double y =
-          std::clamp(x + kIntegrationPull * (1.0 - x) + kIntegrationNoise * (v - 0.5), 0.0, 1.0);
-      const auto stored = static_cast<float>(y);
+      float stored = 0.0F;
+      if (!month_rule(g, integ[i], stored)) continue;
       key[out] = key[i];
       age[out] = static_cast<std::int16_t>(age[i] + 1);
       here[out] = static_cast<std::int16_t>(here[i] + 1);

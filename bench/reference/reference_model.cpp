@@ -42,15 +42,11 @@ class MonthStage final : public sim::Stage {
       std::size_t stayed = 0;
       for (std::size_t i = r.begin; i < r.end; ++i) {
         rng::Draw g = local_stream(key_p[i]);
-        const auto x = static_cast<double>(integ_p[i]);
-        if (g.uniform() < kLeaveBase * (1.0 - kLeaveIntegrationCut * x)) {
+        float stored = 0.0F;
+        if (!month_rule(g, integ_p[i], stored)) {
           fx.remove(i);
           continue;
         }
-        const double v = g.uniform();
-        const double y =
-            std::clamp(x + kIntegrationPull * (1.0 - x) + kIntegrationNoise * (v - 0.5), 0.0, 1.0);
-        const auto stored = static_cast<float>(y);
         integ_p[i] = stored;
         age_p[i] = static_cast<std::int16_t>(age_p[i] + 1);
         here_p[i] = static_cast<std::int16_t>(here_p[i] + 1);

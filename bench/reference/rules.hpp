@@ -24,6 +24,7 @@
 ///  age_months = g.below(960) (uniform integer 0..959), then
 ///  integration = (g.next_u32() >> 8) * 2^-25 (uniform on a 2^-25 grid in [0, 0.5), exact in
 ///  float); months_here = 0.
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +55,18 @@ inline constexpr double kIntegrationNoise = 0.01;
 inline constexpr std::uint32_t kInitialAgeMonths = 960;
 /// Above this many months an int16 age could overflow (32767 - 959).
 inline constexpr int kMaxMonths = 30000;
+
+/// @brief One person's month under the rules, from its generator `g`: false if the person leaves;
+/// otherwise true with the new integration in `next`. Shared by the engine kernel and the
+/// hand-written loop, so that both implement the rules from one definition.
+inline bool month_rule(rng::Draw& g, float integration, float& next) noexcept {
+  const auto x = static_cast<double>(integration);
+  if (g.uniform() < kLeaveBase * (1.0 - kLeaveIntegrationCut * x)) return false;
+  const double v = g.uniform();
+  next = static_cast<float>(
+      std::clamp(x + kIntegrationPull * (1.0 - x) + kIntegrationNoise * (v - 0.5), 0.0, 1.0));
+  return true;
+}
 
 /// @brief Age and integration of initial person `index` (rule above).
 struct InitialPerson {
