@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -107,6 +108,17 @@ class DecisionStream {
   [[nodiscard]] Draw operator()(std::uint64_t agent_key) const noexcept {
     return Draw(combine(prefix_, agent_key), mix64(agent_key ^ stream_));
   }
+  /// @brief out[k] = (*this)(keys[k]).uniform() for k < min(keys.size(), out.size()): the first
+  /// number of each agent's generator, for kernels that need a draw for most rows (fill a chunk
+  /// ahead, then read it). The same bits as drawing one by one (tests/engine/rng), but the loop
+  /// over independent keys is vectorised where the processor has AVX-512 (about 5x faster per
+  /// draw on the development machine; bench/README.md).
+  void first_uniforms(std::span<const std::uint64_t> keys, std::span<double> out) const noexcept;
+  /// @brief first_uniforms() without the AVX-512 path (for tests and comparisons).
+  void first_uniforms_portable(std::span<const std::uint64_t> keys,
+                               std::span<double> out) const noexcept;
+  /// @brief True when first_uniforms() uses the AVX-512 path on this processor.
+  [[nodiscard]] static bool vectorised() noexcept;
 
  private:
   std::uint64_t prefix_;
@@ -116,6 +128,25 @@ class DecisionStream {
 inline Draw::Draw(const RunKey& run, std::uint64_t agent_key, std::int32_t tick,
                   DecisionId decision) noexcept
     : Draw(DecisionStream(run, tick, decision)(agent_key)) {}
+
+/// @brief Calls body(i, u) for every row i in [begin, end), where u is the first number of row i's
+/// generator, stream(keys[i]).uniform(). The numbers are filled a chunk at a time by
+/// DecisionStream::first_uniforms() (vectorised): for kernels in which most rows draw. A row that
+/// needs more numbers makes its generator again: stream(keys[i]), skipping the first.
+/// Always inlined: the body's captures must stay the kernel's own locals (see the models' kernels).
+template <class Body>
+[[gnu::always_inline]] inline void for_rows_with_first_uniform(const DecisionStream& stream,
+                                                               const std::uint64_t* keys,
+                                                               std::size_t begin, std::size_t end,
+                                                               Body&& body) {
+  constexpr std::size_t kChunk = 256;
+  std::array<double, kChunk> u;  // NOLINT(cppcoreguidelines-pro-type-member-init): filled below
+  for (std::size_t c0 = begin; c0 < end; c0 += kChunk) {
+    const std::size_t c1 = end - c0 < kChunk ? end : c0 + kChunk;
+    stream.first_uniforms(std::span(keys + c0, c1 - c0), u);
+    for (std::size_t i = c0; i < c1; ++i) body(i, u[i - c0]);
+  }
+}
 
 /// @brief Guards against two decision names hashing to the same id.
 class DecisionRegistry {

@@ -3,6 +3,7 @@
 // age-specific fertility scaled to the state's total fertility rate
 // (data/sachsen-anhalt/README.md).
 #include <algorithm>
+#include <array>
 
 #include "models/migration/setup.hpp"
 #include "models/migration/stages.hpp"
@@ -16,86 +17,103 @@ class DemographyStage final : public sim::Stage {
   [[nodiscard]] std::string_view name() const override { return "demography"; }
 
   void run(sim::StepContext& ctx) override {
-    auto& a = *ctx.agents;
-    const auto& c = s_.cols;
-    auto key = a.span(c.key);
-    auto age = a.span(c.age_months);
-    auto here = a.span(c.months_here);
-    auto away = a.span(c.away_months);
-    auto sex = a.span(c.sex);
-    auto district = a.span(c.district);
-    auto nationality = a.span(c.nationality);
-    auto status = a.span(c.status);
-    auto residence = a.span(c.residence);
-    auto housed = a.span(c.housed);
-    auto ties = a.span(c.ties);
-    auto qualification = a.span(c.qualification);
-    const auto max_age = static_cast<int>(s_.death_prob_month.size()) - 1;
-    const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
-    const double participation = s_.params.demography.labour_entry_participation;
-    const int pool_months = s_.params.departure.away_pool_months;
-    const double male_share = s_.male_birth_share;
-    const std::size_t nd = s_.n_districts();
-    const int tick = ctx.tick;
-    const rng::DecisionStream s_death = ctx.stream(decisions::kDeath);
-    const rng::DecisionStream s_birth = ctx.stream(decisions::kBirth);
-    const rng::DecisionStream s_labourentry = ctx.stream(decisions::kLabourEntry);
+    const PersonRows rows(*ctx.agents, s_.cols);
+    const Rates rates{.death = s_.death_prob_month.data(),
+                      .max_age = static_cast<int>(s_.death_prob_month.size()) - 1,
+                      .birth = s_.birth_prob_month.data(),
+                      .birth_ages = static_cast<int>(s_.birth_prob_month.size()),
+                      .retirement_months = s_.retirement_table(ctx.tick),
+                      .entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0),
+                      .participation = s_.params.demography.labour_entry_participation,
+                      .pool_months = s_.params.departure.away_pool_months,
+                      .male_share = s_.male_birth_share,
+                      .tick = ctx.tick,
+                      .s_death = ctx.stream(decisions::kDeath),
+                      .s_birth = ctx.stream(decisions::kBirth),
+                      .s_labour_entry = ctx.stream(decisions::kLabourEntry)};
 
-    auto tallies = ctx.for_agents(nd * MonthFlows::kCount, [&](const sched::BlockRange& r,
-                                                               sim::BlockEffects& fx) {
-      auto t = fx.tally();
-      auto add = [&](std::size_t d, MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
-      for (std::size_t i = r.begin; i < r.end; ++i) {
-        if (age[i] < INT16_MAX) ++age[i];
-        if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-          // The away pool: followed for a bounded time, then dropped (no state statistics).
-          if (++away[i] >= pool_months) fx.remove(i);
-          continue;
-        }
-        if (here[i] >= 0 && here[i] < INT16_MAX) ++here[i];
-        const int years = std::min(age[i] / 12, max_age);
-        const std::size_t d = district[i];
-        rng::Draw death = s_death(key[i]);
-        if (death.bernoulli(s_.death_prob_month[static_cast<std::size_t>(years)][sex[i]])) {
-          add(d, MonthFlows::kDeaths);
-          if (status[i] == static_cast<std::uint8_t>(Status::kEmployed))
-            add(d, MonthFlows::kEmployedExits);
-          if (housed[i] != 0) add(d, MonthFlows::kHousedExits);
-          fx.remove(i);
-          continue;
-        }
-        if (sex[i] == static_cast<std::uint8_t>(Sex::kFemale) &&
-            static_cast<std::size_t>(years) < s_.birth_prob_month.size()) {
-          rng::Draw birth = s_birth(key[i]);
-          if (birth.bernoulli(s_.birth_prob_month[static_cast<std::size_t>(years)])) {
-            spawn_child(fx, key[i], tick, district[i], nationality[i], ties[i],
-                        birth.uniform() < male_share);
-            add(d, MonthFlows::kBirths);
-          }
-        }
-        if (age[i] == entry && status[i] == static_cast<std::uint8_t>(Status::kChild)) {
-          rng::Draw draw = s_labourentry(key[i]);
-          status[i] = static_cast<std::uint8_t>(draw.bernoulli(participation) ? Status::kUnemployed
-                                                                              : Status::kInactive);
-          // A qualification as the adult population has it (in reality acquired over the next
-          // years; docs/model.md). Arrivals keep the one they came with.
-          if (qualification[i] == static_cast<std::uint8_t>(Qualification::kUnknown)) {
-            qualification[i] = draw_qualification(s_, Status::kInactive, draw.uniform());
-          }
-        }
-        if (age[i] >= s_.retirement_months(tick, age[i]) &&
-            status[i] != static_cast<std::uint8_t>(Status::kRetired) &&
-            status[i] != static_cast<std::uint8_t>(Status::kChild)) {
-          if (status[i] == static_cast<std::uint8_t>(Status::kEmployed))
-            add(d, MonthFlows::kEmployedExits);
-          status[i] = static_cast<std::uint8_t>(Status::kRetired);
-        }
-      }
-    });
+    auto tallies = ctx.for_agents(
+        s_.n_districts() * MonthFlows::kCount,
+        [&](const sched::BlockRange& r, sim::BlockEffects& fx) { kernel(rows, rates, r, fx); });
     s_.add_flows(tallies);
   }
 
  private:
+  /// Everything the kernel reads besides the columns, passed by value into the block function so
+  /// that it lives in registers (see PersonRows).
+  struct Rates {
+    const std::array<double, 2>* death;  ///< by age (years) and sex
+    int max_age;
+    const double* birth;  ///< by mother's age (years)
+    int birth_ages;
+    RetirementTable retirement_months;
+    int entry;
+    double participation;
+    int pool_months;
+    double male_share;
+    std::int32_t tick;
+    rng::DecisionStream s_death;
+    rng::DecisionStream s_birth;
+    rng::DecisionStream s_labour_entry;
+  };
+
+  void kernel(const PersonRows& rows_in, const Rates& rates_in, const sched::BlockRange& r,
+              sim::BlockEffects& fx) const {
+    const PersonRows p = rows_in;
+    const Rates k = rates_in;
+    auto t = fx.tally();
+    auto add = [&](std::size_t d, MonthFlows::Kind kind) {
+      t[d * MonthFlows::kCount + kind] += 1.0;
+    };
+    // Everyone present draws "death" every month: that number comes pre-filled (u_death).
+    rng::for_rows_with_first_uniform(
+        k.s_death, p.key, r.begin, r.end, [&](std::size_t i, double u_death) {
+          if (p.age[i] < INT16_MAX) ++p.age[i];
+          if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
+            // The away pool: followed for a bounded time, then dropped (no state statistics).
+            if (++p.away[i] >= k.pool_months) fx.remove(i);
+            return;
+          }
+          if (p.here[i] >= 0 && p.here[i] < INT16_MAX) ++p.here[i];
+          const int years = std::min(p.age[i] / 12, k.max_age);
+          const std::size_t d = p.district[i];
+          // u_death is the first number of the agent's "death" generator (its bernoulli).
+          if (u_death < k.death[static_cast<std::size_t>(years)][p.sex[i]]) {
+            add(d, MonthFlows::kDeaths);
+            if (p.status[i] == static_cast<std::uint8_t>(Status::kEmployed))
+              add(d, MonthFlows::kEmployedExits);
+            if (p.housed[i] != 0) add(d, MonthFlows::kHousedExits);
+            fx.remove(i);
+            return;
+          }
+          if (p.sex[i] == static_cast<std::uint8_t>(Sex::kFemale) && years < k.birth_ages) {
+            rng::Draw birth = k.s_birth(p.key[i]);
+            if (birth.bernoulli(k.birth[static_cast<std::size_t>(years)])) {
+              spawn_child(fx, p.key[i], k.tick, p.district[i], p.nationality[i], p.ties[i],
+                          birth.uniform() < k.male_share);
+              add(d, MonthFlows::kBirths);
+            }
+          }
+          if (p.age[i] == k.entry && p.status[i] == static_cast<std::uint8_t>(Status::kChild)) {
+            rng::Draw draw = k.s_labour_entry(p.key[i]);
+            p.status[i] = static_cast<std::uint8_t>(
+                draw.bernoulli(k.participation) ? Status::kUnemployed : Status::kInactive);
+            // A qualification as the adult population has it (in reality acquired over the next
+            // years; docs/model.md). Arrivals keep the one they came with.
+            if (p.qualification[i] == static_cast<std::uint8_t>(Qualification::kUnknown)) {
+              p.qualification[i] = draw_qualification(s_, Status::kInactive, draw.uniform());
+            }
+          }
+          if (p.status[i] != static_cast<std::uint8_t>(Status::kRetired) &&
+              p.status[i] != static_cast<std::uint8_t>(Status::kChild) &&
+              p.age[i] >= k.retirement_months(p.age[i])) {
+            if (p.status[i] == static_cast<std::uint8_t>(Status::kEmployed))
+              add(d, MonthFlows::kEmployedExits);
+            p.status[i] = static_cast<std::uint8_t>(Status::kRetired);
+          }
+        });
+  }
+
   void spawn_child(sim::BlockEffects& fx, std::uint64_t mother, std::int32_t tick,
                    std::uint8_t district, std::uint8_t nationality, float mother_ties,
                    bool male) const {

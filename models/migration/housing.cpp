@@ -17,14 +17,7 @@ class HousingStage final : public sim::Stage {
   [[nodiscard]] std::string_view name() const override { return "housing"; }
 
   void run(sim::StepContext& ctx) override {
-    auto& a = *ctx.agents;
-    const auto& c = s_.cols;
-    auto key = a.span(c.key);
-    auto district = a.span(c.district);
-    auto nationality = a.span(c.nationality);
-    auto status = a.span(c.status);
-    auto residence = a.span(c.residence);
-    auto housed = a.span(c.housed);
+    const PersonRows rows(*ctx.agents, s_.cols);
     const auto& p = s_.params.housing;
     const std::size_t nd = s_.n_districts();
     const rng::DecisionStream s_housingpriority = ctx.stream(decisions::kHousingPriority);
@@ -35,17 +28,22 @@ class HousingStage final : public sim::Stage {
     }
     const double penalised = 1.0 - p.discrimination_penalty;
     market_.gather(ctx, nd, [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit) {
+      // Locals, so that they stay in registers (see PersonRows).
+      const PersonRows q = rows;
+      const rng::DecisionStream stream = s_housingpriority;
+      const bool employed_removes_penalty = p.employed_removes_penalty;
+      const double weight_penalised = penalised;
       for (std::size_t i = r.begin; i < r.end; ++i) {
-        if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent) || housed[i] != 0)
+        if (q.residence[i] != static_cast<std::uint8_t>(Residence::kPresent) || q.housed[i] != 0)
           continue;
         double w = 1.0;
-        if (nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman) &&
-            !(p.employed_removes_penalty &&
-              status[i] == static_cast<std::uint8_t>(Status::kEmployed))) {
-          w = penalised;
+        if (q.nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman) &&
+            !(employed_removes_penalty &&
+              q.status[i] == static_cast<std::uint8_t>(Status::kEmployed))) {
+          w = weight_penalised;
         }
-        rng::Draw draw = s_housingpriority(key[i]);
-        emit(district[i], std::log(1.0 - draw.uniform()) / w, key[i], i);
+        rng::Draw draw = stream(q.key[i]);
+        emit(q.district[i], std::log(1.0 - draw.uniform()) / w, q.key[i], i);
       }
     });
     const double offers = p.offer_share_per_month * s_.lever(s_.levers.housing_offers);
@@ -55,8 +53,8 @@ class HousingStage final : public sim::Stage {
       capacity_[d] = static_cast<std::size_t>(std::floor(persons));
     }
     for (const std::uint32_t row : market_.clear(ctx, capacity_)) {
-      housed[row] = 1;
-      const std::size_t d = district[row];
+      rows.housed[row] = 1;
+      const std::size_t d = rows.district[row];
       s_.districts[d].dwellings_available -= 1.0 / pp;
       s_.flow(d, MonthFlows::kHoused) += 1.0;
     }

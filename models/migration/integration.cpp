@@ -13,17 +13,7 @@ class IntegrationStage final : public sim::Stage {
   [[nodiscard]] std::string_view name() const override { return "integration"; }
 
   void run(sim::StepContext& ctx) override {
-    auto& a = *ctx.agents;
-    const auto& c = s_.cols;
-    auto key = a.span(c.key);
-    auto here = a.span(c.months_here);
-    auto ties = a.span(c.ties);
-    auto nationality = a.span(c.nationality);
-    auto status = a.span(c.status);
-    auto residence = a.span(c.residence);
-    auto language = a.span(c.language);
-    auto recognition = a.span(c.recognition);
-    auto discriminated = a.span(c.discriminated);
+    const PersonRows rows(*ctx.agents, s_.cols);
     const auto& p = s_.params.integration;
     const double pace = s_.lever(s_.levers.language_pace);
     const double p_level = std::min(1.0, pace / p.language_months_per_level);
@@ -41,26 +31,38 @@ class IntegrationStage final : public sim::Stage {
     const rng::DecisionStream s_recognition = ctx.stream(decisions::kRecognition);
 
     ctx.for_agents(0, [&](const sched::BlockRange& r, sim::BlockEffects& /*fx*/) {
+      // Locals, so that they stay in registers (see PersonRows).
+      const PersonRows q = rows;
+      const rng::DecisionStream language = s_language;
+      const rng::DecisionStream discrimination = s_discrimination;
+      const rng::DecisionStream recognition = s_recognition;
+      const double level = p_level;
+      const double level_late = p_level_late;
+      const double resolve = p_resolve;
+      const double compensated = p_compensated;
+      const float growth = g;
+      const float growth_employed = g_emp;
+      const int flatten_months = flatten;
       for (std::size_t i = r.begin; i < r.end; ++i) {
-        if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) continue;
-        if (nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) && here[i] < 0)
+        if (q.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) continue;
+        if (q.nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) && q.here[i] < 0)
           continue;
-        const bool employed = status[i] == static_cast<std::uint8_t>(Status::kEmployed);
-        const float gi = employed ? g_emp : g;
-        ties[i] += gi * (1.0F - ties[i]);
-        if (language[i] < 4) {
-          rng::Draw draw = s_language(key[i]);
-          const bool late = here[i] >= flatten;
-          if (draw.bernoulli(late ? p_level_late : p_level)) ++language[i];
+        const bool employed = q.status[i] == static_cast<std::uint8_t>(Status::kEmployed);
+        const float gi = employed ? growth_employed : growth;
+        q.ties[i] += gi * (1.0F - q.ties[i]);
+        if (q.language[i] < 4) {
+          rng::Draw draw = language(q.key[i]);
+          const bool late = q.here[i] >= flatten_months;
+          if (draw.bernoulli(late ? level_late : level)) ++q.language[i];
         }
-        if (discriminated[i] != 0) {
-          rng::Draw draw = s_discrimination(key[i]);
-          if (draw.bernoulli(p_resolve)) discriminated[i] = 0;
+        if (q.discriminated[i] != 0) {
+          rng::Draw draw = discrimination(q.key[i]);
+          if (draw.bernoulli(resolve)) q.discriminated[i] = 0;
         }
-        if (recognition[i] == static_cast<std::uint8_t>(Recognition::kPartial)) {
-          rng::Draw draw = s_recognition(key[i]);
-          if (draw.bernoulli(p_compensated))
-            recognition[i] = static_cast<std::uint8_t>(Recognition::kFull);
+        if (q.recognition[i] == static_cast<std::uint8_t>(Recognition::kPartial)) {
+          rng::Draw draw = recognition(q.key[i]);
+          if (draw.bernoulli(compensated))
+            q.recognition[i] = static_cast<std::uint8_t>(Recognition::kFull);
         }
       }
     });

@@ -245,18 +245,7 @@ class ReportStage final : public sim::Stage {
   [[nodiscard]] std::string_view name() const override { return "report"; }
 
   void run(sim::StepContext& ctx) override {
-    auto& a = *ctx.agents;
-    const auto& c = s_.cols;
-    auto age = a.span(c.age_months);
-    auto here = a.span(c.months_here);
-    auto sex = a.span(c.sex);
-    auto district = a.span(c.district);
-    auto nationality = a.span(c.nationality);
-    auto status = a.span(c.status);
-    auto residence = a.span(c.residence);
-    auto housed = a.span(c.housed);
-    auto language = a.span(c.language);
-    auto qualification = a.span(c.qualification);
+    const PersonRows rows(*ctx.agents, s_.cols);
     const std::size_t nd = s_.n_districts();
     const std::size_t nb = bands_.size();
     // Tally layout per district: [0] population [1] foreign [2] employed [3] unemployed
@@ -271,31 +260,64 @@ class ReportStage final : public sim::Stage {
         if (static_cast<int>(y) >= bands_[b]) band_of[y] = static_cast<int>(b);
       }
     }
-    const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
-    auto t = ctx.for_agents(nd * per + 1, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
-      auto tl = fx.tally();
+    const int entry_months = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
+    const RetirementTable retirement_table = s_.retirement_table(ctx.tick);
+    const std::size_t cells = nd * per;
+    auto t = ctx.for_agents(cells + 1, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+      // Locals, so that they stay in registers (see PersonRows).
+      const PersonRows p = rows;
+      const RetirementTable retirement_months = retirement_table;
+      const int entry = entry_months;
+      const int* const band = band_of.data();
+      const std::size_t top_year = band_of.size() - 1;
+      constexpr auto kEmployedCode = static_cast<std::uint8_t>(Status::kEmployed);
+      constexpr auto kUnemployedCode = static_cast<std::uint8_t>(Status::kUnemployed);
+      // Integer counts in kLanes interleaved copies: consecutive persons (often of the same
+      // district and age band) update different copies, so their additions do not wait for each
+      // other. The sums are exact integers, equal to adding 1.0 (or the age) in any order.
+      constexpr std::size_t kLanes = 4;
+      std::vector<std::uint32_t> count(kLanes * cells, 0);
+      std::vector<std::uint64_t> age_sum(kLanes * nd, 0);
+      std::uint32_t* const counts = count.data();
+      std::uint64_t* const age_sums = age_sum.data();
+      std::uint32_t away = 0;
       for (std::size_t i = r.begin; i < r.end; ++i) {
-        if (residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-          tl[nd * per] += 1;
+        if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
+          ++away;
           continue;
         }
-        double* row = &tl[district[i] * per];
-        const bool foreign = nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman);
-        const bool unemployed = status[i] == static_cast<std::uint8_t>(Status::kUnemployed);
+        const std::size_t lane = i % kLanes;
+        const std::size_t d = p.district[i];
+        const int age = p.age[i];
+        std::uint32_t* row = counts + lane * cells + d * per;
+        // Bitwise & instead of &&: no branches on the (scattered) labour status.
+        const auto employed = static_cast<std::uint32_t>(p.status[i] == kEmployedCode);
+        const auto unemployed = static_cast<std::uint32_t>(p.status[i] == kUnemployedCode);
+        const auto foreign = static_cast<std::uint32_t>(
+            p.nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman));
         row[0] += 1;
-        row[1] += foreign ? 1 : 0;
-        row[2] += status[i] == static_cast<std::uint8_t>(Status::kEmployed) ? 1 : 0;
-        row[3] += unemployed ? 1 : 0;
-        row[4] += age[i] >= entry && age[i] < s_.retirement_months(ctx.tick, age[i]) ? 1 : 0;
-        row[5] += housed[i] == 0 ? 1 : 0;
-        row[6] += foreign && unemployed ? 1 : 0;
-        row[7] += foreign && here[i] >= 0 && here[i] < 36 && language[i] < 3 ? 1 : 0;
-        const std::size_t y =
-            std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), band_of.size() - 1);
-        row[8] += age[i];
-        row[9 + qualification[i]] += 1;
-        row[base + (static_cast<std::size_t>(band_of[y]) * 2 + sex[i]) * 3 + nationality[i]] += 1;
+        row[1] += foreign;
+        row[2] += employed;
+        row[3] += unemployed;
+        row[4] += static_cast<std::uint32_t>(age >= entry) &
+                  static_cast<std::uint32_t>(age < retirement_months(age));
+        row[5] += static_cast<std::uint32_t>(p.housed[i] == 0);
+        row[6] += foreign & unemployed;
+        row[7] += foreign & static_cast<std::uint32_t>(p.here[i] >= 0) &
+                  static_cast<std::uint32_t>(p.here[i] < 36) &
+                  static_cast<std::uint32_t>(p.language[i] < 3);
+        const std::size_t y = std::min<std::size_t>(static_cast<std::size_t>(age / 12), top_year);
+        age_sums[lane * nd + d] += static_cast<std::uint64_t>(age);
+        row[9 + p.qualification[i]] += 1;
+        row[base + (static_cast<std::size_t>(band[y]) * 2 + p.sex[i]) * 3 + p.nationality[i]] += 1;
       }
+      auto tl = fx.tally();
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        for (std::size_t k = 0; k < cells; ++k) tl[k] += count[lane * cells + k];
+        for (std::size_t d = 0; d < nd; ++d)
+          tl[d * per + 8] += static_cast<double>(age_sum[lane * nd + d]);
+      }
+      tl[cells] += away;
     });
     record(t, nd, per, base, nb);
     std::fill(s_.flows.begin(), s_.flows.end(), 0.0);

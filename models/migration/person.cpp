@@ -25,4 +25,24 @@ PersonColumns PersonColumns::declare(storage::ColumnStore& store) {
   return c;
 }
 
+PersonRows::PersonRows(storage::ColumnStore& store, const PersonColumns& c)
+    : key(store.span(c.key).data()),
+      age(store.span(c.age_months).data()),
+      here(store.span(c.months_here).data()),
+      away(store.span(c.away_months).data()),
+      arrival_tick(store.span(c.arrival_tick).data()),
+      ties(store.span(c.ties).data()),
+      sex(store.span(c.sex).data()),
+      district(store.span(c.district).data()),
+      nationality(store.span(c.nationality).data()),
+      status(store.span(c.status).data()),
+      residence(store.span(c.residence).data()),
+      housed(store.span(c.housed).data()),
+      language(store.span(c.language).data()),
+      recognition(store.span(c.recognition).data()),
+      qualification(store.span(c.qualification).data()),
+      discriminated(store.span(c.discriminated).data()),
+      origin(store.span(c.origin).data()),
+      before(store.span(c.lived_here_before).data()) {}
+
 }  // namespace brocken::migration

@@ -69,4 +69,31 @@ struct PersonColumns {
   static PersonColumns declare(storage::ColumnStore& store);
 };
 
+/// @brief Row pointers of every person column, for kernels. A kernel makes one at the top of each
+/// block, as a local: stores to the one-byte columns may alias any memory, so pointers reached
+/// through the closure (or through spans living outside the kernel) are reloaded after every such
+/// store, while a local whose address never escapes stays in registers. Valid until the next
+/// structural change of the store (a pass that removed or spawned rows).
+struct PersonRows {
+  PersonRows(storage::ColumnStore& store, const PersonColumns& c);
+  std::uint64_t* key;
+  std::int16_t* age;
+  std::int16_t* here;  ///< months_here
+  std::int16_t* away;  ///< away_months
+  std::int16_t* arrival_tick;
+  float* ties;
+  std::uint8_t* sex;
+  std::uint8_t* district;
+  std::uint8_t* nationality;
+  std::uint8_t* status;
+  std::uint8_t* residence;
+  std::uint8_t* housed;
+  std::uint8_t* language;
+  std::uint8_t* recognition;
+  std::uint8_t* qualification;
+  std::uint8_t* discriminated;
+  std::uint8_t* origin;
+  std::uint8_t* before;  ///< lived_here_before
+};
+
 }  // namespace brocken::migration

@@ -93,6 +93,22 @@ struct Indicators {
       returns, unemployed, unemployed_foreign, vacancies, newcomers_below_b1, away_pool;
 };
 
+/// @brief ModelState::retirement_months() of one month, copied by value into kernels (see
+/// PersonRows): the same numbers without reaching the parameters through memory on every row.
+struct RetirementTable {
+  const int* months;     ///< statutory retirement age (months) by cohort
+  int cohorts;           ///< entries in `months`
+  int first_birth_year;  ///< cohort of months[0]
+  int month_index;       ///< month index of the tick; minus the age = month of birth
+  [[nodiscard]] int operator()(int age_months) const noexcept {
+    if (cohorts == 0) return 0;
+    const int k = (month_index - age_months) / 12 - first_birth_year;
+    if (k <= 0) return months[0];
+    if (k >= cohorts) return months[cohorts - 1];
+    return months[k];
+  }
+};
+
 struct ModelState {
   ModelParams params;
   const RegionData* region = nullptr;
@@ -147,8 +163,13 @@ struct ModelState {
   /// @brief Statutory retirement age (months) of a person aged `age_months` in month `tick`
   /// (tick -1 = the start population's month), from the person's year of birth.
   [[nodiscard]] int retirement_months(std::int32_t tick, int age_months) const noexcept {
-    const int born = start.index() + tick - age_months;  // month index of birth (>= 0)
-    return params.demography.retirement_months(born / 12);
+    return retirement_table(tick)(age_months);
+  }
+  /// @brief retirement_months() for every age in month `tick`, as a small value for kernels.
+  [[nodiscard]] RetirementTable retirement_table(std::int32_t tick) const noexcept {
+    const auto& months = params.demography.retirement_age_months;
+    return {months.data(), static_cast<int>(months.size()),
+            params.demography.retirement_first_birth_year, start.index() + tick};
   }
   /// @brief Calendar year and month (1..12) of a tick.
   [[nodiscard]] std::pair<int, int> calendar(std::int32_t tick) const noexcept {

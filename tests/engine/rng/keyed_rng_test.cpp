@@ -3,6 +3,8 @@
 #include <array>
 #include <cmath>
 #include <set>
+#include <span>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -39,6 +41,38 @@ TEST(KeyedRng, DecisionStreamEqualsDirectConstruction) {
     EXPECT_EQ(a.next_u32(), b.next_u32());
     EXPECT_EQ(a.uniform(), b.uniform());
   }
+}
+
+// first_uniforms() must give the same bits as drawing one by one, on both of its paths, for keys of
+// every origin (initial, birth, arrival: the top bits differ) and odd lengths (vector tails).
+TEST(KeyedRng, FirstUniformsEqualDrawingOneByOne) {
+  std::vector<std::uint64_t> keys;
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    keys.push_back(agent_key::initial(i * 7919));
+    keys.push_back(agent_key::birth(i, static_cast<std::int32_t>(i % 300), 0));
+    keys.push_back(agent_key::arrival(i % 3, static_cast<std::int32_t>(i % 300), i));
+  }
+  keys.push_back(~0ULL);
+  for (const std::int32_t tick : {0, 1, 203, 100000}) {
+    const DecisionStream stream(RunKey{0xdeadbeefULL, 3}, tick, kA);
+    std::vector<double> expected(keys.size());
+    for (std::size_t k = 0; k < keys.size(); ++k) expected[k] = stream(keys[k]).uniform();
+    for (const std::size_t n : {keys.size(), std::size_t{1}, std::size_t{17}, std::size_t{0}}) {
+      std::vector<double> fast(n, -1.0);
+      std::vector<double> portable(n, -1.0);
+      stream.first_uniforms(std::span(keys).first(n), fast);
+      stream.first_uniforms_portable(std::span(keys).first(n), portable);
+      for (std::size_t k = 0; k < n; ++k) {
+        ASSERT_EQ(fast[k], expected[k]) << "tick " << tick << " key " << k;
+        ASSERT_EQ(portable[k], expected[k]) << "tick " << tick << " key " << k;
+      }
+    }
+  }
+  // The output span may be shorter than the keys: only that many are written.
+  std::array<double, 3> out{-1.0, -1.0, -1.0};
+  DecisionStream(kRun, 0, kA).first_uniforms(keys, std::span(out).first(2));
+  EXPECT_EQ(out[2], -1.0);
+  RecordProperty("vectorised", DecisionStream::vectorised() ? "yes" : "no");
 }
 
 // Statistical check against the exact uniform distribution: chi-square over 20 equal bins of the
