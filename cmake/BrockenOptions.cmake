@@ -20,6 +20,15 @@ if(BROCKEN_SANITIZE)
   endif()
 endif()
 
+# libFuzzer (the fuzz preset): every library gets the fuzzer's coverage instrumentation; the
+# fuzz targets themselves link with -fsanitize=fuzzer (fuzz/CMakeLists.txt).
+if(BROCKEN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "BROCKEN_FUZZ needs clang (libFuzzer); use the fuzz preset")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 # GCC 12 reports -Wrestrict, -Wmaybe-uninitialized and -Wnull-dereference (std::streambuf)
 # false positives inside libstdc++'s
 # std::string and std::optional once inlined at -O2/-O3 (GCC bugs 105329, 105651, 107919).

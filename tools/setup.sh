@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Brocken's build and test dependencies from Debian packages (idempotent; silent when
 # everything is present) and configures + builds the given CMake preset (default: release).
+# The `fuzz` preset needs clang and its libFuzzer runtime (clang, libclang-rt-14-dev).
 #   tools/setup.sh [PRESET] [--no-build]
 set -euo pipefail
 preset=${1:-release}

@@ -2,18 +2,28 @@
 # Sets up, builds and runs the whole test suite. For each preset in turn, tools/setup.sh installs
 # any missing Debian package and configures and builds, then CTest runs every test. By default:
 # the optimised build (which also runs the full-scale acceptance checks) and both sanitizer
-# builds (address+undefined, thread). Stops at the first preset that fails.
+# builds (address+undefined, thread), then the `fuzz` preset: the libFuzzer targets run for
+# BROCKEN_FUZZ_SECONDS (default 60) each (docs/fuzzing.md; 0 = build them only). Stops at the
+# first preset that fails.
 #   tools/test.sh [PRESET...]        e.g. tools/test.sh release
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 presets=("$@")
-[ "${#presets[@]}" -gt 0 ] || presets=(release asan tsan)
+[ "${#presets[@]}" -gt 0 ] || presets=(release asan tsan fuzz)
 
 for preset in "${presets[@]}"; do
   start=$(date +%s)
   echo "== ${preset}: set up and build" >&2
   tools/setup.sh "$preset"
+  if [ "$preset" = fuzz ]; then
+    seconds=${BROCKEN_FUZZ_SECONDS:-60}
+    if [ "$seconds" -gt 0 ]; then
+      fuzz/run.sh "$seconds" || { echo "== fuzz: a fuzz target failed (docs/fuzzing.md)" >&2; exit 1; }
+    fi
+    echo "== ${preset}: passed in $(($(date +%s) - start)) s" >&2
+    continue
+  fi
   echo "== ${preset}: test" >&2
   log="build/${preset}/ctest.log"
   rc=0

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "engine/io/utf8.hpp"
+#include "engine/scenario/load.hpp"
 
 namespace brocken::io {
 namespace {
@@ -42,6 +43,10 @@ using scenario::SourcePos;
 
 constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{256} << 20U;
 constexpr int kMaxErrors = 100;
+/// Every field costs about 40 bytes of memory beyond its text, so a 256 MiB file of commas or of
+/// one-character lines would take gigabytes. Calibration tables have a few thousand fields.
+constexpr std::size_t kMaxFieldsPerRecord = 10'000;
+constexpr std::size_t kMaxFields = 4'000'000;
 constexpr std::size_t kMaxEcho = 40;  // longest field quoted back in a message
 
 bool is_continuation(char c) {
@@ -165,6 +170,13 @@ class Parser {
         }
       }
       out.push_back(std::move(f));
+      if (out.size() > kMaxFieldsPerRecord) {
+        error(line_, col_,
+              "more than " + std::to_string(kMaxFieldsPerRecord) +
+                  " fields in one record; stopping here");
+        stop_ = true;
+        return false;
+      }
       if (!at_end() && peek() == ',') {
         advance();
         continue;
@@ -263,32 +275,11 @@ CsvTable CsvTable::read(const fs::path& path) {
     throw_file_error(file, kTooLarge);
   }
 
-  struct Closer {
-    // The stream is only read, so there is no buffered output that a failed close could lose.
-    void operator()(std::FILE* f) const noexcept { (void)std::fclose(f); }
-  };
-  const std::unique_ptr<std::FILE, Closer> in(std::fopen(path.c_str(), "rb"));
-  if (!in) {
-    throw_file_error(
-        file, "cannot read the file: " + std::error_code(errno, std::generic_category()).message());
-  }
-  // Also stop reading one buffer past the limit: the size checked above is meaningless for
-  // pipes and can change while reading.
-  std::string text;
-  std::array<char, 1U << 16U> buf{};
-  while (true) {
-    const std::size_t n = std::fread(buf.data(), 1, buf.size(), in.get());
-    text.append(buf.data(), n);
-    if (text.size() > kMaxFileBytes) {
-      throw_file_error(file, kTooLarge);
-    }
-    if (n < buf.size()) break;
-  }
-  if (std::ferror(in.get()) != 0) {
-    throw_file_error(
-        file, "cannot read the file: " + std::error_code(errno, std::generic_category()).message());
-  }
-  return parse(text, file);
+  // Not fopen(): it would wait forever for a writer on a FIFO (read_text_file does not).
+  scenario::FileText text = scenario::read_text_file(path, kMaxFileBytes);
+  if (text.too_large) throw_file_error(file, kTooLarge);
+  if (!text.text) throw_file_error(file, "cannot read the file: " + text.error);
+  return parse(*text.text, file);
 }
 
 CsvTable CsvTable::parse(std::string_view text, std::string name) {
@@ -316,6 +307,7 @@ CsvTable CsvTable::parse(std::string_view text, std::string name) {
   if (has_bom) p.skip_bytes(kBom.size());
   bool have_header = false;
   std::vector<Field> fields;
+  std::size_t total_fields = 0;
   while (!p.at_end() && !p.stopped()) {
     const std::string_view line = p.rest_of_line();
     if (is_blank(line)) {
@@ -354,6 +346,14 @@ CsvTable CsvTable::parse(std::string_view text, std::string name) {
       continue;
     }
 
+    total_fields += fields.size();
+    if (total_fields > kMaxFields) {
+      p.error(record_line, 1,
+              "more than " + std::to_string(kMaxFields) +
+                  " fields in the file (too many rows); stopping here");
+      p.stop();
+      break;
+    }
     if (fields.size() != table.header_.size()) {
       p.error(record_line, 1,
               "expected " + std::to_string(table.header_.size()) + " fields, got " +
@@ -396,6 +396,10 @@ std::size_t CsvTable::column(std::string_view name, scenario::Diagnostics& diags
 
 const std::string& CsvTable::cell(std::size_t row, std::size_t col) const {
   return cells_.at(row).at(col);
+}
+
+scenario::SourcePos CsvTable::header_pos() const {
+  return SourcePos{file_, header_line_, 1};
 }
 
 scenario::SourcePos CsvTable::pos(std::size_t row, std::size_t col) const {

@@ -18,7 +18,9 @@ namespace brocken::io {
 class CsvTable {
  public:
   /// @brief Parses `path`. Throws InputError for an unreadable file, no header, ragged rows,
-  /// unterminated quotes, embedded NUL bytes, or a file over 256 MiB.
+  /// unterminated quotes, embedded NUL bytes, a file over 256 MiB, a record of more than 10,000
+  /// fields or a file of more than 4,000,000 fields. A FIFO is never waited on: without a
+  /// writer it reads as empty.
   static CsvTable read(const std::filesystem::path& path);
   /// @brief Parses text (for tests); `name` is used as the file name in messages.
   static CsvTable parse(std::string_view text, std::string name);
@@ -32,6 +34,8 @@ class CsvTable {
   std::size_t column(std::string_view name, scenario::Diagnostics& diags) const;
   [[nodiscard]] const std::string& cell(std::size_t row, std::size_t col) const;
   [[nodiscard]] scenario::SourcePos pos(std::size_t row, std::size_t col) const;
+  /// @brief Where the header line is (column 1); for problems of the whole table.
+  [[nodiscard]] scenario::SourcePos header_pos() const;
 
   /// @brief Typed cell access: on failure (not a number, not finite, outside [min, max], not an
   /// integer) adds a diagnostic `file:line:col: <column>: expected ...` and returns 0. With

@@ -62,60 +62,19 @@
 #include <variant>
 #include <vector>
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
 
+#include "engine/io/hdf5_support.hpp"
 #include "engine/io/utf8.hpp"
 
 namespace brocken::io {
 namespace {
 
 namespace fs = std::filesystem;
-
-// HDF5's constant macros expand to C casts ((hid_t)0, (size_t)-1); keeping them in these wrappers
-// confines the -Wold-style-cast suppression to one place.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-hid_t h5p_default() {
-  return H5P_DEFAULT;
-}
-hid_t h5s_all() {
-  return H5S_ALL;
-}
-hid_t h5e_default() {
-  return H5E_DEFAULT;
-}
-hid_t h5t_native_double() {
-  return H5T_NATIVE_DOUBLE;
-}
-hid_t h5t_native_int64() {
-  return H5T_NATIVE_INT64;
-}
-hid_t h5t_c_s1() {
-  return H5T_C_S1;
-}
-hid_t h5p_file_create() {
-  return H5P_FILE_CREATE;
-}
-hid_t h5p_file_access() {
-  return H5P_FILE_ACCESS;
-}
-hid_t h5p_group_create() {
-  return H5P_GROUP_CREATE;
-}
-hid_t h5p_dataset_create() {
-  return H5P_DATASET_CREATE;
-}
-std::size_t h5t_variable() {
-  return H5T_VARIABLE;
-}
-unsigned h5f_acc_trunc() {
-  return H5F_ACC_TRUNC;
-}
-#pragma GCC diagnostic pop
+using namespace h5;  // NOLINT(google-build-using-namespace): the shared HDF5 helpers
 
 constexpr std::size_t kTimeChunk = 120;                // ten years of months
 constexpr std::size_t kMaxChunkBytes = 4U << 20U;      // 4 MiB
@@ -123,140 +82,6 @@ constexpr std::size_t kChunkThresholdElements = 1024;  // chunk+compress at leas
 constexpr unsigned kDeflateLevel = 4;
 constexpr std::size_t kCoreIncrement = 4U << 20U;  // in-memory file grows by 4 MiB
 constexpr unsigned kCreationOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
-
-/// @brief An HDF5 or file system operation failed; the message names the operation and the
-/// innermost reason. write_hdf5 turns it into an OutputError naming the path.
-class WriteFailure : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Error reporting
-
-/// @brief Collects the innermost (most specific) description on the HDF5 error stack.
-herr_t innermost_error(unsigned n, const H5E_error2_t* err, void* client) {
-  // H5E_WALK_UPWARD visits the place the error was detected first.
-  if (n == 0 && err != nullptr && err->desc != nullptr) {
-    *static_cast<std::string*>(client) = err->desc;
-  }
-  return 0;
-}
-
-/// @brief HDF5's reason for the last failure, shortened to the OS error text when the failure
-/// came from a system call (HDF5's raw message carries timestamps, descriptors and buffer
-/// addresses that mean nothing to a user).
-std::string hdf5_error_detail() {
-  std::string desc;
-  if (H5Ewalk2(h5e_default(), H5E_WALK_UPWARD, innermost_error, &desc) < 0 || desc.empty()) {
-    return "HDF5 error";
-  }
-  constexpr std::string_view kMarker = "error message = '";
-  if (const auto at = desc.find(kMarker); at != std::string::npos) {
-    const auto start = at + kMarker.size();
-    if (const auto end = desc.find('\'', start); end != std::string::npos) {
-      return desc.substr(start, end - start);
-    }
-  }
-  return desc;
-}
-
-[[noreturn]] void fail(const std::string& what) {
-  throw WriteFailure(what + " failed: " + hdf5_error_detail());
-}
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) fail(what);
-}
-
-/// @brief Turns HDF5's automatic error printing off for the writer's lifetime (failures are
-/// reported as OutputError instead) and restores the caller's setting afterwards.
-class QuietHdf5Errors {
- public:
-  QuietHdf5Errors() {
-    if (H5Eget_auto2(h5e_default(), &func_, &data_) >= 0) {
-      saved_ = true;
-      H5Eset_auto2(h5e_default(), nullptr, nullptr);
-    }
-  }
-  ~QuietHdf5Errors() {
-    if (saved_) H5Eset_auto2(h5e_default(), func_, data_);
-  }
-  QuietHdf5Errors(const QuietHdf5Errors&) = delete;
-  QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-  bool saved_ = false;
-};
-
-// ---------------------------------------------------------------------------------------------
-// RAII handles
-
-/// @brief Owns one hid_t and closes it with the matching H5?close function. Move-only.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle() = default;
-  Handle(hid_t id, Closer closer) noexcept : id_(id), closer_(closer) {}
-  Handle(Handle&& other) noexcept
-      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
-  Handle& operator=(Handle&& other) noexcept {
-    if (this != &other) {
-      reset();
-      id_ = std::exchange(other.id_, H5I_INVALID_HID);
-      closer_ = other.closer_;
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() { reset(); }
-
-  [[nodiscard]] hid_t get() const noexcept { return id_; }
-
-  /// @brief Closes now and reports failure (destructors cannot); the handle is released either
-  /// way, since a failed close must not be retried on an object HDF5 may already have freed.
-  void close(const std::string& what) {
-    const hid_t id = std::exchange(id_, H5I_INVALID_HID);
-    if (id >= 0 && closer_(id) < 0) fail(what);
-  }
-
- private:
-  void reset() noexcept {
-    if (id_ >= 0) closer_(id_);
-    id_ = H5I_INVALID_HID;
-  }
-
-  hid_t id_ = H5I_INVALID_HID;
-  Closer closer_ = nullptr;
-};
-
-Handle checked(hid_t id, Handle::Closer closer, const std::string& what) {
-  if (id < 0) fail(what);
-  return Handle(id, closer);
-}
-
-Handle make_plist(hid_t cls, const std::string& what) {
-  return checked(H5Pcreate(cls), H5Pclose, what);
-}
-
-/// @brief A UTF-8 string type: variable length, or fixed with `size` bytes (NULLPAD: no
-/// terminator is stored, the length is the type size).
-Handle string_type(std::size_t size) {
-  Handle t = checked(H5Tcopy(h5t_c_s1()), H5Tclose, "H5Tcopy(H5T_C_S1)");
-  check(H5Tset_size(t.get(), size), "H5Tset_size");
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset(UTF-8)");
-  if (size != h5t_variable()) check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
-  return t;
-}
-
-Handle simple_space(const std::vector<hsize_t>& shape, const std::string& what) {
-  if (shape.empty()) return checked(H5Screate(H5S_SCALAR), H5Sclose, what);
-  return checked(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
-                 what);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Validation (programming errors → std::invalid_argument)
@@ -585,92 +410,11 @@ std::vector<unsigned char> build_image(const Dataset& data, const std::string& n
   Handle file = checked(H5Fcreate(name.c_str(), h5f_acc_trunc(), fcpl.get(), fapl.get()), H5Fclose,
                         "H5Fcreate");
   write_contents(file.get(), data);
-  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "H5Fflush");
-  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
-  if (size < 0) fail("H5Fget_file_image (size)");
-  std::vector<unsigned char> image(static_cast<std::size_t>(size));
-  if (H5Fget_file_image(file.get(), image.data(), image.size()) != size) fail("H5Fget_file_image");
-  file.close("H5Fclose");
-  return image;
+  return flush_and_take_image(file);
 }
 
 std::string errno_text(int err) {
   return std::error_code(err, std::generic_category()).message();
-}
-
-/// @brief Creates (or truncates) `tmp`, writes `image`, fsync()s and closes it. Sets `created`
-/// once the file exists so that the caller removes it on failure.
-void write_image(const fs::path& tmp, const std::vector<unsigned char>& image, bool& created) {
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-  if (fd < 0) throw WriteFailure("creating '" + tmp.string() + "' failed: " + errno_text(errno));
-  created = true;
-  int err = 0;
-  std::string what;
-  std::size_t done = 0;
-  while (done < image.size()) {
-    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      // write() returning 0 for a non-empty request does not happen on regular files; treat it
-      // as "no space" rather than looping forever.
-      err = n < 0 ? errno : ENOSPC;
-      what = "writing";
-      break;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (err == 0 && ::fsync(fd) != 0) {
-    err = errno;
-    what = "fsync of";
-  }
-  // close() can report delayed write errors (e.g. on NFS), so its result counts too.
-  if (::close(fd) != 0 && err == 0) {
-    err = errno;
-    what = "closing";
-  }
-  if (err != 0) throw WriteFailure(what + " '" + tmp.string() + "' failed: " + errno_text(err));
-}
-
-/// @brief fsync()s a directory so that a rename in it is durable; file systems that cannot sync
-/// directories (EINVAL) are accepted.
-void fsync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    throw WriteFailure("opening '" + dir.string() + "' for fsync failed: " + errno_text(errno));
-  }
-  const int err = ::fsync(fd) != 0 && errno != EINVAL ? errno : 0;
-  ::close(fd);
-  if (err != 0) throw WriteFailure("fsync of '" + dir.string() + "' failed: " + errno_text(err));
-}
-
-/// @brief Moves the finished temporary file into place. Without `force` the rename refuses to
-/// replace a file that appeared while the run was going (RENAME_NOREPLACE), falling back to a
-/// check-then-rename on file systems without renameat2 support.
-void publish(const fs::path& tmp, const fs::path& path, bool force) {
-  if (!force) {
-    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0) return;
-    const int err = errno;
-    if (err == EEXIST) {
-      throw OutputError("output file '" + path.string() +
-                        "' appeared during the run; pass --force to overwrite");
-    }
-    if (err != EINVAL && err != ENOSYS && err != ENOTSUP) {
-      throw WriteFailure("renaming '" + tmp.string() + "' failed: " + errno_text(err));
-    }
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(path, ec))) {
-      throw OutputError("output file '" + path.string() +
-                        "' appeared during the run; pass --force to overwrite");
-    }
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw WriteFailure("renaming '" + tmp.string() + "' failed: " + errno_text(errno));
-  }
-}
-
-fs::path parent_dir(const fs::path& path) {
-  const fs::path parent = path.parent_path();
-  return parent.empty() ? fs::path(".") : parent;
 }
 
 }  // namespace
@@ -708,41 +452,19 @@ void write_hdf5(const Dataset& data, const fs::path& path, bool force) {
   validate(data);
   check_output_target(path, force);
 
-  const fs::path tmp = fs::path(path.string() + ".tmp-" + std::to_string(::getpid()));
-  QuietHdf5Errors quiet;
-  bool created = false;
-  const auto discard = [&] {
-    // Only remove what this call created: a stale directory of the same name is left alone.
-    if (created) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
+  std::vector<unsigned char> image;
+  {
+    QuietHdf5Errors quiet;
+    try {
+      // Build first, then write: nothing is on disk if HDF5 fails, and the disk is only touched
+      // by our own POSIX calls (write_file_atomically), whose errors (ENOSPC, EFBIG, EIO) are
+      // reported precisely.
+      image = build_image(data, temporary_path(path).string());
+    } catch (const std::exception& e) {
+      throw OutputError("cannot write '" + path.string() + "': " + e.what());
     }
-  };
-  try {
-    // Build first, then write: nothing is on disk if HDF5 fails, and the disk is only touched by
-    // our own POSIX calls, whose errors (ENOSPC, EFBIG, EIO) we handle precisely.
-    std::vector<unsigned char> image = build_image(data, tmp.string());
-    write_image(tmp, image, created);
-    image = {};  // release the copy before the (cheap) rename
-    publish(tmp, path, force);
-  } catch (const OutputError&) {
-    discard();
-    throw;
-  } catch (const std::exception& e) {
-    discard();
-    throw OutputError("cannot write '" + path.string() + "': " + e.what());
-  } catch (...) {
-    discard();
-    throw OutputError("cannot write '" + path.string() + "': unknown error");
   }
-  // The rename is only durable once the directory entry is on disk. The new file is already in
-  // place, so a failure here is reported but cannot restore the old file.
-  try {
-    fsync_directory(parent_dir(path));
-  } catch (const std::exception& e) {
-    throw OutputError("wrote '" + path.string() +
-                      "' but could not sync its directory: " + e.what());
-  }
+  write_file_atomically(path, image, force);
 }
 
 }  // namespace brocken::io

@@ -5,15 +5,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/io/atomic_file.hpp"
 #include "engine/io/dataset.hpp"
 
 namespace brocken::io {
-
-/// @brief An output file could not be written (disk full, permissions, existing file, HDF5 error).
-class OutputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// @brief Checks before a run starts that `path` may be written: its directory exists and is
 /// writable, and the file does not exist unless `force`. Throws OutputError with a message that

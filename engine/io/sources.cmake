@@ -1,1 +1,1 @@
-target_sources(brocken_engine PRIVATE io/hdf5_writer.cpp io/csv.cpp)
+target_sources(brocken_engine PRIVATE io/hdf5_writer.cpp io/csv.cpp io/atomic_file.cpp io/archive.cpp io/checkpoint.cpp)

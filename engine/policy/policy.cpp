@@ -49,6 +49,23 @@ std::optional<IndicatorId> LeverBoard::find_indicator(std::string_view name) con
   return std::nullopt;
 }
 
+void LeverBoard::save(io::ArchiveWriter& ar, const std::string& prefix) const {
+  std::vector<double> v;
+  v.reserve(levers_.size());
+  for (const auto& l : levers_) v.push_back(l.value);
+  ar.put<double>(prefix + "/levers", v);
+  v.clear();
+  for (const auto& i : indicators_) v.push_back(i.value);
+  ar.put<double>(prefix + "/indicators", v);
+}
+
+void LeverBoard::restore(const io::ArchiveReader& ar, const std::string& prefix) {
+  const auto levers = ar.get<double>(prefix + "/levers", levers_.size());
+  const auto indicators = ar.get<double>(prefix + "/indicators", indicators_.size());
+  for (std::size_t i = 0; i < levers.size(); ++i) levers_[i].value = levers[i];
+  for (std::size_t i = 0; i < indicators.size(); ++i) indicators_[i].value = indicators[i];
+}
+
 void LeverBoard::reset_levers() noexcept {
   for (auto& l : levers_) l.value = l.neutral;
 }

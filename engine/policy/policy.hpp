@@ -17,7 +17,11 @@
 ///  4. keep act() deterministic: it sees aggregate indicators, not agents, and gets no random
 ///     numbers (agent-level randomness belongs to the model's stages, keyed per agent);
 ///  5. add one line to the model's register_policies(), the .cpp to the model's sources.cmake,
-///     and a scenario under scenarios/policies/.
+///     and a scenario under scenarios/policies/;
+///  6. if act() keeps anything from one month to the next (a remaining budget, a running
+///     average, ...), save it in save_state() and read it back in restore_state(), so that a run
+///     resumed from a checkpoint continues exactly (parameters from configure() and ids from
+///     bind() are not state: they are set up again before a restore).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/io/archive.hpp"
 #include "engine/scenario/reader.hpp"
 
 namespace brocken::policy {
@@ -64,6 +69,12 @@ class LeverBoard {
   }
   /// @brief Published by the model (end of month), read by policies next month.
   void publish(IndicatorId id, double value) noexcept { indicators_[id.index].value = value; }
+
+  /// @brief Saves the current lever and indicator values (`<prefix>/levers`,
+  /// `<prefix>/indicators`) for a checkpoint; restore() reads them back into a board with the
+  /// same declarations (io::ArchiveError when the counts differ).
+  void save(io::ArchiveWriter& ar, const std::string& prefix) const;
+  void restore(const io::ArchiveReader& ar, const std::string& prefix);
 
   struct Entry {
     std::string name;
@@ -107,6 +118,18 @@ class Policy {
   [[nodiscard]] virtual double spending_eur() const = 0;
   /// @brief 5. One-line description for `brocken policies`.
   [[nodiscard]] virtual std::string_view summary() const = 0;
+  /// @brief 6. Checkpoints: saves what act() carries from month to month under `prefix` (entry
+  /// names `<prefix>/<name>`). The default saves nothing, for modules without such state.
+  virtual void save_state(io::ArchiveWriter& ar, const std::string& prefix) const {
+    (void)ar;
+    (void)prefix;
+  }
+  /// @brief Reads back what save_state() wrote, after configure() and bind(). Throws
+  /// io::ArchiveError when an entry is missing or implausible.
+  virtual void restore_state(const io::ArchiveReader& ar, const std::string& prefix) {
+    (void)ar;
+    (void)prefix;
+  }
 };
 
 /// @brief Helper for bind(): finds a lever or adds "unknown lever 'x'" (with did-you-mean).

@@ -5,6 +5,7 @@
 /// stage first; policies therefore never touch the step loop.
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/policy/policy.hpp"
@@ -34,6 +35,21 @@ class PolicyStage final : public sim::Stage {
   }
   /// @brief Spending of each policy in the current month (EUR), in scenario order.
   [[nodiscard]] const std::vector<double>& spending() const noexcept { return spending_; }
+
+  /// @brief Checkpoints: the month's spending (`<prefix>/spending`) and each policy's own state
+  /// under `<prefix>/<index in scenario order>`.
+  void save(io::ArchiveWriter& ar, const std::string& prefix) const {
+    ar.put<double>(prefix + "/spending", spending_);
+    for (std::size_t i = 0; i < policies_.size(); ++i) {
+      policies_[i]->save_state(ar, prefix + "/" + std::to_string(i));
+    }
+  }
+  void restore(const io::ArchiveReader& ar, const std::string& prefix) {
+    spending_ = ar.get<double>(prefix + "/spending", policies_.size());
+    for (std::size_t i = 0; i < policies_.size(); ++i) {
+      policies_[i]->restore_state(ar, prefix + "/" + std::to_string(i));
+    }
+  }
 
  private:
   LeverBoard& board_;

@@ -3,6 +3,7 @@
 /// @brief Source positions and collected error reports for every loader (scenario YAML, CSV data,
 /// command-line overrides). A loader never stops at the first problem: it collects Diagnostics
 /// and throws one InputError with all of them.
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,17 +29,24 @@ struct Diagnostic {
 
 /// @brief Collects diagnostics in the order found; `throw_if_any()` throws InputError sorted by
 /// file, line, column.
+///
+/// At most 1000 are kept: further ones are only counted, and the InputError then ends with one
+/// line "and N more problems not shown (the first 1000 are listed)" (no file, no key). Adding
+/// such a line (from a nested loader's InputError) adds its N to the count. `str()` shortens
+/// key paths over 200 and messages over 1000 bytes.
 class Diagnostics {
  public:
   void add(SourcePos pos, std::string key_path, std::string message);
-  [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
-  [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return items_.empty() && dropped_ == 0; }
+  /// @brief Problems added so far, including those not kept.
+  [[nodiscard]] std::size_t size() const noexcept { return items_.size() + dropped_; }
   [[nodiscard]] const std::vector<Diagnostic>& items() const noexcept { return items_; }
   /// @brief Throws InputError with every collected diagnostic, if there is at least one.
   void throw_if_any() const;
 
  private:
   std::vector<Diagnostic> items_;
+  std::size_t dropped_ = 0;
 };
 
 /// @brief Bad user input (scenario, data file, override). The CLI maps it to exit code 2 and

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -13,7 +14,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 #include <yaml-cpp/anchor.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -134,39 +137,113 @@ SourcePos pos_of(const std::string& file, const YAML::Mark& mark) {
 /// making progress.
 /// It also counts nodes and stops the parse past kMaxNodes, before yaml-cpp builds its own
 /// tree: that costs about 500 bytes a node, so a 16 MiB list of numbers would take gigabytes.
+///
+/// It also checks that every quoted scalar is closed: yaml-cpp 0.7 silently accepts a quoted
+/// scalar that runs to the end of the text (`tfr_reference: "2023` then EOF reads as 2023).
 class DocumentCounter final : public YAML::EventHandler {
  public:
   /// Thrown through yaml-cpp's parser to stop it.
   struct TooManyNodes {
     YAML::Mark mark;
   };
+  /// Thrown through yaml-cpp's parser: a quoted scalar without its closing quote.
+  struct Unterminated {
+    YAML::Mark mark;
+    char quote = '"';
+  };
+
+  explicit DocumentCounter(std::string_view text) : text_(text) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override { starts_.push_back(mark); }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { count(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { count(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    count(mark, 1);
+    anchored(anchor, 1);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    // An alias counts as the whole subtree it repeats, as the conversion will expand it: an
+    // alias bomb is refused here, in one pass over the events, instead of after building
+    // 500,000 nodes (seconds under the sanitizers).
+    count(mark,
+          anchor < anchor_size_.size() && anchor_size_[anchor] > 0 ? anchor_size_[anchor] : 1);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
                 const std::string& /*value*/) override {
-    count(mark);
+    count(mark, 1);
+    anchored(anchor, 1);
+    check_closed(mark);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
-                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {
-    count(mark);
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value /*style*/) override {
+    open(mark, anchor);
   }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value /*style*/) override {
-    count(mark);
+    open(mark, anchor);
   }
-  void OnMapEnd() override {}
+  void OnMapEnd() override { close(); }
 
   [[nodiscard]] const std::vector<YAML::Mark>& starts() const noexcept { return starts_; }
 
  private:
-  void count(const YAML::Mark& mark) {
-    if (++nodes_ > kMaxNodes) throw TooManyNodes{mark};
+  /// An open sequence or map: its anchor and the node count before it.
+  struct Open {
+    YAML::anchor_t anchor;
+    std::size_t before;
+  };
+
+  void count(const YAML::Mark& mark, std::size_t n) {
+    nodes_ += n;  // n <= kMaxNodes + 1 and nodes_ <= kMaxNodes here: no overflow
+    if (nodes_ > kMaxNodes) throw TooManyNodes{mark};
+  }
+  /// Records the expanded size of an anchored node (anchors are numbered from 1).
+  void anchored(YAML::anchor_t anchor, std::size_t size) {
+    if (anchor == YAML::NullAnchor) return;
+    if (anchor >= anchor_size_.size()) anchor_size_.resize(anchor + 1, 0);
+    anchor_size_[anchor] = size;
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    open_.push_back(Open{anchor, nodes_});
+    count(mark, 1);
+  }
+  void close() {
+    if (open_.empty()) return;
+    const Open o = open_.back();
+    open_.pop_back();
+    anchored(o.anchor, nodes_ - o.before);
   }
 
+  /// A scalar whose text starts with a quote (after an anchor or tag, if any) is a quoted
+  /// scalar, since plain scalars cannot start with one. Each quoted scalar is scanned once, so
+  /// the check is linear in the size of the text.
+  void check_closed(const YAML::Mark& mark) const {
+    if (mark.pos < 0) return;
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    auto i = static_cast<std::size_t>(mark.pos);
+    while (i < text_.size() && (text_[i] == '&' || text_[i] == '!')) {
+      while (i < text_.size() && !blank(text_[i])) ++i;
+      while (i < text_.size() && blank(text_[i])) ++i;
+    }
+    if (i >= text_.size() || (text_[i] != '"' && text_[i] != '\'')) return;
+    const char quote = text_[i];
+    for (std::size_t j = i + 1; j < text_.size(); ++j) {
+      if (quote == '"' && text_[j] == '\\') {
+        ++j;  // an escape: the next character cannot close the scalar
+      } else if (text_[j] == quote) {
+        if (quote == '\'' && j + 1 < text_.size() && text_[j + 1] == '\'') {
+          ++j;  // '' is a quote inside a single-quoted scalar
+        } else {
+          return;
+        }
+      }
+    }
+    throw Unterminated{mark, quote};
+  }
+
+  std::string_view text_;
+  std::vector<Open> open_;
+  std::vector<std::size_t> anchor_size_;
   std::vector<YAML::Mark> starts_;
   std::size_t nodes_ = 0;
 };
@@ -327,7 +404,7 @@ Parsed parse_text(std::string_view text, const std::string& file, Diagnostics& d
   YAML::Mark second_start;
   YAML::Node doc;
   try {
-    DocumentCounter counter;
+    DocumentCounter counter(owned);
     std::istringstream stream(owned);
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(counter)) {
@@ -350,6 +427,11 @@ Parsed parse_text(std::string_view text, const std::string& file, Diagnostics& d
     if (documents == 1) doc = YAML::Load(owned);
   } catch (const DocumentCounter::TooManyNodes& e) {
     diags.add(fixed ? *fixed : pos_of(file, e.mark), path, too_large_message());
+    return out;
+  } catch (const DocumentCounter::Unterminated& e) {
+    diags.add(fixed ? *fixed : pos_of(file, e.mark), path,
+              fmt::format("invalid YAML: the quoted scalar starting here has no closing {}",
+                          e.quote == '"' ? "'\"'" : "\"'\""));
     return out;
   } catch (const YAML::DeepRecursion& e) {
     diags.add(fixed ? *fixed : pos_of(file, e.mark), path, std::string(kDepthMessage));
@@ -388,42 +470,61 @@ Parsed parse_text(std::string_view text, const std::string& file, Diagnostics& d
   return out;
 }
 
-/// Why a file could not be read, or its bytes.
-struct FileText {
-  std::optional<std::string> text;
-  std::string error;
-};
+}  // namespace
 
-FileText read_file(const fs::path& path) {
+FileText read_text_file(const fs::path& path, std::size_t max_bytes) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return {std::nullopt, "is a directory, not a file"};
+  if (fs::is_directory(path, ec)) return {std::nullopt, "is a directory, not a file", false};
+  // O_NONBLOCK only for open(): a FIFO that nobody writes to would otherwise block open()
+  // forever. It is cleared again, so that a pipe with a writer (`<(...)`) is read to its end;
+  // a FIFO without a writer then reads as empty.
+  errno = 0;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    const int err = errno != 0 ? errno : ENOENT;
+    return {std::nullopt, std::generic_category().message(err), false};
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+    const int err = errno;
+    (void)::close(fd);
+    return {std::nullopt, std::generic_category().message(err), false};
+  }
   struct Closer {
     // The stream is only read, so there is no buffered output that a failed close could lose.
     void operator()(std::FILE* f) const noexcept { (void)std::fclose(f); }
   };
-  errno = 0;
-  const std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+  const std::unique_ptr<std::FILE, Closer> file(::fdopen(fd, "rb"));
   if (!file) {
-    const int err = errno != 0 ? errno : ENOENT;
-    return {std::nullopt, std::generic_category().message(err)};
+    const int err = errno;
+    (void)::close(fd);
+    return {std::nullopt, std::generic_category().message(err), false};
   }
   // Read at most one byte past the limit instead of trusting the file size: FIFOs and
   // character devices report no size, and a file may grow while it is read.
   std::string text;
   std::array<char, std::size_t{1} << 16U> buffer{};
-  while (text.size() <= kMaxFileBytes) {
+  while (text.size() <= max_bytes) {
     const std::size_t got = std::fread(buffer.data(), 1, buffer.size(), file.get());
     text.append(buffer.data(), got);
     if (got < buffer.size()) {
-      if (std::ferror(file.get()) != 0) return {std::nullopt, "read error"};
+      if (std::ferror(file.get()) != 0) return {std::nullopt, "read error", false};
       break;
     }
   }
-  if (text.size() > kMaxFileBytes) {
-    return {std::nullopt, fmt::format("file is larger than the {} MiB limit for scenario files",
-                                      kMaxFileBytes >> 20)};
+  if (text.size() > max_bytes) return {std::nullopt, "too large", true};
+  return {std::move(text), {}, false};
+}
+
+namespace {
+
+FileText read_scenario_file(const fs::path& path) {
+  FileText file = read_text_file(path, kMaxFileBytes);
+  if (file.too_large) {
+    file.error =
+        fmt::format("file is larger than the {} MiB limit for scenario files", kMaxFileBytes >> 20);
   }
-  return {std::move(text), {}};
+  return file;
 }
 
 /// Identity of a file for cycle detection: symlinks and `..` resolved where possible.
@@ -457,10 +558,10 @@ Node merge(Node base, Node derived) {
 
 /// Loads one file of the chain. Problems opening it are reported at `open_pos` (the `extends`
 /// key that named it as `named_as`) when given, else at the file itself.
-std::optional<Node> load_layer(const std::string& display, Diagnostics& diags,
+/// `file` holds the text of the layer, or why it could not be read.
+std::optional<Node> load_layer(const std::string& display, const FileText& file, Diagnostics& diags,
                                const std::optional<SourcePos>& open_pos,
                                const std::string& named_as) {
-  FileText file = read_file(display);
   if (!file.text) {
     if (open_pos) {
       diags.add(
@@ -582,7 +683,12 @@ Node parse_yaml(std::string_view text, const std::string& file, Diagnostics& dia
   return std::move(parsed.root);
 }
 
-Document load_document(const fs::path& file, const std::vector<std::string>& overrides) {
+namespace {
+
+/// The chain of `extends:`; the first file's text is `first` (already read or given in
+/// memory), every other file is read through `read`.
+Document load_chain(const fs::path& file, const FileText& first,
+                    const std::vector<std::string>& overrides, const FileReader& read) {
   Diagnostics diags;
   Document doc;
   doc.file = file;
@@ -595,7 +701,8 @@ Document load_document(const fs::path& file, const std::vector<std::string>& ove
   std::string named_as;
   bool chain_ok = true;
   while (true) {
-    std::optional<Node> root = load_layer(display, diags, named_at, named_as);
+    std::optional<Node> root = load_layer(display, layers.empty() ? first : read(fs::path(display)),
+                                          diags, named_at, named_as);
     if (!root) {
       chain_ok = false;
       break;
@@ -665,6 +772,26 @@ Document load_document(const fs::path& file, const std::vector<std::string>& ove
   diags.throw_if_any();
   doc.resolved_yaml = to_yaml(doc.root);
   return doc;
+}
+
+}  // namespace
+
+Document load_document(const fs::path& file, const std::vector<std::string>& overrides) {
+  return load_chain(file, read_scenario_file(file), overrides, read_scenario_file);
+}
+
+Document load_document(std::string_view text, const std::string& display,
+                       const std::vector<std::string>& overrides, const FileReader& read) {
+  return load_chain(fs::path(display), FileText{std::string(text), {}, false}, overrides,
+                    [&read](const fs::path& path) {
+                      FileText file = read(path);
+                      if (file.too_large) {
+                        file.error =
+                            fmt::format("file is larger than the {} MiB limit for scenario files",
+                                        kMaxFileBytes >> 20);
+                      }
+                      return file;
+                    });
 }
 
 }  // namespace brocken::scenario

@@ -2,7 +2,10 @@
 /// @file
 /// @brief Loading a scenario file: YAML parse with positions, `extends:` inheritance, `--set`
 /// overrides. Everything that can go wrong is collected and thrown as one InputError.
+#include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +30,28 @@ struct Document {
 /// removed from the result. Syntax errors report the yaml-cpp position. Throws InputError.
 Document load_document(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides);
+
+/// @brief The bytes of a file, or why they could not be read.
+struct FileText {
+  std::optional<std::string> text;  ///< the whole file; nullopt on failure
+  std::string error;                ///< why it could not be read (an errno text, ...)
+  bool too_large = false;           ///< failure because the file exceeds the limit
+};
+
+/// @brief Reads a whole file of at most `max_bytes` bytes. Never waits for a writer: a FIFO
+/// that nobody writes to reads as empty (a pipe with a writer is read to its end). Reads at most
+/// one byte past the limit, so endless devices (/dev/zero) are refused quickly.
+FileText read_text_file(const std::filesystem::path& path, std::size_t max_bytes);
+
+/// @brief Reads the file an `extends:` names.
+using FileReader = std::function<FileText(const std::filesystem::path&)>;
+
+/// @brief As above, but the scenario's own text is given in memory (fuzzing, tests): `display`
+/// names it in messages and is the base of a relative `extends:`, whose files are read through
+/// `read` (e.g. an in-memory set of files, or `read_text_file`). The text is subject to the same
+/// limits as a file.
+Document load_document(std::string_view text, const std::string& display,
+                       const std::vector<std::string>& overrides, const FileReader& read);
 
 /// @brief Parses one YAML document from `text` into a Node tree with positions naming `file`
 /// (no `extends:` handling, no overrides, any root kind). Syntax errors, duplicate keys, invalid

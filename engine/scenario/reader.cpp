@@ -45,6 +45,15 @@ std::string got(const Node& node) {
   return node.is_scalar() ? quoted(node.scalar()) : std::string(Node::kind_name(node.kind()));
 }
 
+/// A scalar's text inside a message: as written, shortened like `quoted` when long (a 10 MiB
+/// number must not become a 10 MiB line).
+std::string shown(const Node& node) {
+  const std::string& text = node.scalar();
+  if (text.size() <= kMaxQuoted) return text;
+  const std::string q = quoted(text);
+  return q.substr(1, q.size() - 2);
+}
+
 std::string bounds_text(const Bounds& b) {
   return fmt::format("[{:g}, {:g}]", b.min, b.max);
 }
@@ -176,12 +185,12 @@ bool to_double(const Node& node, Bounds bounds, Diagnostics& diags, double& out)
       return false;
     case Parse::kOverflow:
       diags.add(node.pos(), node.path(),
-                fmt::format("value {} cannot be represented as a double", node.scalar()));
+                fmt::format("value {} cannot be represented as a double", shown(node)));
       return false;
   }
   if (!(value >= bounds.min && value <= bounds.max)) {
     diags.add(node.pos(), node.path(),
-              fmt::format("value {} is out of range {}", node.scalar(), bounds_text(bounds)));
+              fmt::format("value {} is out of range {}", shown(node), bounds_text(bounds)));
     return false;
   }
   out = value;
@@ -199,13 +208,17 @@ bool to_int64(const Node& node, Bounds bounds, Diagnostics& diags, std::int64_t&
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size()) {
     diags.add(node.pos(), node.path(),
-              fmt::format("value {} is out of range for a 64-bit integer", node.scalar()));
+              fmt::format("value {} is out of range for a 64-bit integer", shown(node)));
     return false;
   }
-  const auto as_double = static_cast<double>(value);
-  if (!(as_double >= bounds.min && as_double <= bounds.max)) {
+  // Compared exactly: as a double, 2^53 + 1 would round to 2^53 and pass a bound of 2^53. A long
+  // double holds every int64 and every double exactly on x86-64; elsewhere (where long double is
+  // double) the comparison is as exact as the bounds, which are doubles.
+  const auto as_long = static_cast<long double>(value);
+  if (!(as_long >= static_cast<long double>(bounds.min) &&
+        as_long <= static_cast<long double>(bounds.max))) {
     diags.add(node.pos(), node.path(),
-              fmt::format("value {} is out of range {}", node.scalar(), bounds_text(bounds)));
+              fmt::format("value {} is out of range {}", shown(node), bounds_text(bounds)));
     return false;
   }
   out = value;
@@ -217,7 +230,7 @@ bool to_int(const Node& node, Bounds bounds, Diagnostics& diags, int& out) {
   if (!to_int64(node, bounds, diags, value)) return false;
   if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
     diags.add(node.pos(), node.path(),
-              fmt::format("value {} is out of range for a 32-bit integer", node.scalar()));
+              fmt::format("value {} is out of range for a 32-bit integer", shown(node)));
     return false;
   }
   out = static_cast<int>(value);
@@ -281,7 +294,7 @@ void Reader::read(std::string_view key, float& out, Bounds bounds) {
   if (!to_double(*n, bounds, *diags_, value)) return;
   if (std::abs(value) > static_cast<double>(std::numeric_limits<float>::max())) {
     diags_->add(n->pos(), n->path(),
-                fmt::format("value {} is out of range for a float", n->scalar()));
+                fmt::format("value {} is out of range for a float", shown(*n)));
     return;
   }
   out = static_cast<float>(value);

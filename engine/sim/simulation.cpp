@@ -15,6 +15,11 @@ void Simulation::add_stage(std::unique_ptr<Stage> stage) {
   stages_.push_back(std::move(stage));
 }
 
+void Simulation::restore_tick(std::int32_t tick) {
+  if (tick < 0) throw std::invalid_argument("Simulation: negative tick");
+  tick_ = tick;
+}
+
 void Simulation::step() {
   StepContext ctx;
   ctx.tick = tick_;

@@ -34,6 +34,10 @@ class Simulation {
   /// @brief Runs every stage in order for the current tick, then advances the tick.
   void step();
   [[nodiscard]] std::int32_t tick() const noexcept { return tick_; }
+  /// @brief Continues a run restored from a checkpoint at `tick` (after the stages were added
+  /// and the agents restored). Every random number is keyed by the tick, so the agents, the
+  /// model's state and the tick are all a run needs.
+  void restore_tick(std::int32_t tick);
   [[nodiscard]] storage::ColumnStore& agents() noexcept { return agents_; }
   [[nodiscard]] const storage::ColumnStore& agents() const noexcept { return agents_; }
   [[nodiscard]] const std::vector<std::unique_ptr<Stage>>& stages() const noexcept {

@@ -1,5 +1,7 @@
 #include "engine/storage/columns.hpp"
 
+#include <limits>
+
 namespace brocken::storage {
 
 std::size_t ColumnStore::bytes_per_row() const noexcept {
@@ -77,6 +79,41 @@ bool ColumnStore::same_schema(const ColumnStore& other) const noexcept {
     }
   }
   return true;
+}
+
+namespace {
+std::string column_list(const std::vector<std::unique_ptr<detail::ColumnBase>>& columns) {
+  std::string names;
+  for (const auto& c : columns) names += (names.empty() ? "" : ",") + c->name();
+  return names;
+}
+}  // namespace
+
+void ColumnStore::save(io::ArchiveWriter& ar, const std::string& prefix) const {
+  ar.put_scalar<std::uint64_t>(prefix + "/rows", rows_);
+  ar.put_text(prefix + "/columns", column_list(columns_));
+  for (const auto& c : columns_) c->save(ar, prefix + "/" + c->name());
+}
+
+void ColumnStore::restore(const io::ArchiveReader& ar, const std::string& prefix) {
+  const std::string names = ar.get_text(prefix + "/columns");
+  if (names != column_list(columns_)) {
+    throw io::ArchiveError("the agents in the checkpoint have the columns '" + names +
+                           "', the model declares '" + column_list(columns_) + "'");
+  }
+  const auto rows = ar.get_scalar<std::uint64_t>(prefix + "/rows");
+  if (rows > std::numeric_limits<std::size_t>::max() / 64) {
+    throw io::ArchiveError("entry '" + prefix + "/rows' is implausibly large");
+  }
+  // Load into fresh columns first, so that a failure leaves this store as it was.
+  std::vector<std::unique_ptr<detail::ColumnBase>> loaded;
+  loaded.reserve(columns_.size());
+  for (const auto& c : columns_) {
+    loaded.push_back(c->empty_clone());
+    loaded.back()->load(ar, prefix + "/" + c->name(), static_cast<std::size_t>(rows));
+  }
+  columns_ = std::move(loaded);
+  rows_ = static_cast<std::size_t>(rows);
 }
 
 }  // namespace brocken::storage

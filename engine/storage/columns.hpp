@@ -17,6 +17,8 @@
 #include <typeindex>
 #include <vector>
 
+#include "engine/io/archive.hpp"
+
 namespace brocken::storage {
 
 /// @brief Typed reference to a declared column; cheap to copy, valid for the store that made it
@@ -44,6 +46,10 @@ class ColumnBase {
   virtual void append_from(const ColumnBase& other) = 0;
   virtual void copy_row(std::size_t dst, const ColumnBase& src, std::size_t src_row) = 0;
   [[nodiscard]] virtual std::unique_ptr<ColumnBase> empty_clone() const = 0;
+  /// Writes the column's values as archive entry `name`.
+  virtual void save(io::ArchiveWriter& ar, const std::string& name) const = 0;
+  /// Replaces the values by archive entry `name`, which must hold `rows` values of this type.
+  virtual void load(const io::ArchiveReader& ar, const std::string& name, std::size_t rows) = 0;
   [[nodiscard]] virtual std::size_t element_size() const noexcept = 0;
   [[nodiscard]] virtual std::size_t capacity_bytes() const noexcept = 0;
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
@@ -90,6 +96,12 @@ class Column final : public ColumnBase {
   }
   [[nodiscard]] std::unique_ptr<ColumnBase> empty_clone() const override {
     return std::make_unique<Column<T>>(name());
+  }
+  void save(io::ArchiveWriter& ar, const std::string& name) const override {
+    ar.put<T>(name, data);
+  }
+  void load(const io::ArchiveReader& ar, const std::string& name, std::size_t rows) override {
+    data = ar.get<T>(name, rows);
   }
   [[nodiscard]] std::size_t element_size() const noexcept override { return sizeof(T); }
   [[nodiscard]] std::size_t capacity_bytes() const noexcept override {
@@ -180,6 +192,15 @@ class ColumnStore {
   [[nodiscard]] ColumnStore empty_like() const;
   /// @brief True when both stores have the same column names and types in the same order.
   [[nodiscard]] bool same_schema(const ColumnStore& other) const noexcept;
+
+  /// @brief Saves every row under `prefix`: `<prefix>/rows` (u64), `<prefix>/columns` (the
+  /// column names, comma-separated) and one entry `<prefix>/<column name>` per column. Column
+  /// names must be valid archive names.
+  void save(io::ArchiveWriter& ar, const std::string& prefix) const;
+  /// @brief Replaces all rows by those saved under `prefix` by save() from a store with the same
+  /// schema. Throws io::ArchiveError (and leaves the store unchanged) when the saved columns,
+  /// their types or their lengths do not match.
+  void restore(const io::ArchiveReader& ar, const std::string& prefix);
 
  private:
   template <class T>

@@ -14,7 +14,7 @@ namespace {
 
 class LabourStage final : public sim::Stage {
  public:
-  explicit LabourStage(ModelState& s) : s_(s), carry_(s.n_districts(), 0.0) {}
+  explicit LabourStage(ModelState& s) : s_(s) {}
   [[nodiscard]] std::string_view name() const override { return "labour"; }
 
   void run(sim::StepContext& ctx) override {
@@ -81,9 +81,9 @@ class LabourStage final : public sim::Stage {
       const double v = s_.districts[d].vacancies;
       double m = 0;
       if (u > 0 && v > 0) m = efficiency * std::pow(u, alpha) * std::pow(v, 1.0 - alpha);
-      m = std::min({m + carry_[d], u, v});
+      m = std::min({m + s_.districts[d].match_carry, u, v});
       const double whole = std::floor(m);
-      carry_[d] = m - whole;
+      s_.districts[d].match_carry = m - whole;
       capacity_[d] = static_cast<std::size_t>(whole);
     }
     const auto& winners = market_.clear(ctx, capacity_);
@@ -100,7 +100,6 @@ class LabourStage final : public sim::Stage {
  private:
   ModelState& s_;
   sim::CellMarket market_;
-  std::vector<double> carry_;
   std::vector<std::size_t> capacity_;
 };
 

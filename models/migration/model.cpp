@@ -416,11 +416,12 @@ struct ModelRun::Impl {
   ModelState state;
   std::unique_ptr<sim::Simulation> sim;
   Series series;
+  policy::PolicyStage* policies = nullptr;
 };
 
 ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sched::Executor& exec,
                    const policy::Registry& registry)
-    : scenario_(&scenario), impl_(std::make_unique<Impl>()) {
+    : scenario_(&scenario), replication_(replication), impl_(std::make_unique<Impl>()) {
   ModelState& s = impl_->state;
   s.params = scenario.params;
   s.region = scenario.region.get();
@@ -445,6 +446,7 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   auto policy_stage = std::make_unique<policy::PolicyStage>(
       s.board, std::move(policies), [&s](std::int32_t tick) { return s.calendar(tick); });
   const policy::PolicyStage& policy_ref = *policy_stage;
+  impl_->policies = policy_stage.get();
   auto& sim = *impl_->sim;
   sim.add_stage(std::move(policy_stage));
   sim.add_stage(make_demography_stage(s));
@@ -480,6 +482,231 @@ const storage::ColumnStore& ModelRun::agents() const noexcept {
 }
 const ModelState& ModelRun::state() const noexcept {
   return impl_->state;
+}
+Series ModelRun::take_series() noexcept {
+  return std::move(impl_->series);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkpoints
+
+namespace {
+
+/// Values per month of each Series member (besides the district variables: nd each).
+struct SeriesShape {
+  std::size_t nd, nb, np;
+  [[nodiscard]] std::vector<std::pair<const char*, std::size_t>> members() const {
+    return {{"by_age", nd * nb * 2},
+            {"by_nationality", nd * 3},
+            {"by_age_sex_nationality", nd * nb * 6},
+            {"mean_age", nd},
+            {"by_qualification", nd * 4},
+            {"spending", np},
+            {"away_pool", 1},
+            {"skilled_pipeline", 1},
+            {"housing_available", nd},
+            {"housing_searchers", nd}};
+  }
+};
+
+template <class S>
+auto& member(S& s, std::string_view name) {
+  if (name == "by_age") return s.by_age;
+  if (name == "by_nationality") return s.by_nationality;
+  if (name == "by_age_sex_nationality") return s.by_age_sex_nationality;
+  if (name == "mean_age") return s.mean_age;
+  if (name == "by_qualification") return s.by_qualification;
+  if (name == "spending") return s.spending;
+  if (name == "away_pool") return s.away_pool;
+  if (name == "skilled_pipeline") return s.skilled_pipeline;
+  if (name == "housing_available") return s.housing_available;
+  return s.housing_searchers;
+}
+
+[[noreturn]] void implausible(const std::string& entry, const std::string& what) {
+  throw io::ArchiveError(fmt::format("entry '{}' {}", entry, what));
+}
+
+/// Every value of a column lies in [lo, hi].
+template <class T>
+void check_range(const storage::ColumnStore& a, storage::ColumnHandle<T> h, const std::string& name,
+                 double lo, double hi) {
+  for (const T v : a.span(h)) {
+    const auto d = static_cast<double>(v);
+    if (!(d >= lo && d <= hi)) {
+      implausible(name, fmt::format("holds {}, outside [{}, {}]", d, lo, hi));
+    }
+  }
+}
+
+}  // namespace
+
+void save_series(const Series& series, io::ArchiveWriter& ar, const std::string& prefix) {
+  const auto& names = district_variable_names();
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    ar.put<double>(prefix + "/values/" + names[k],
+                   k < series.values.size() ? series.values[k] : std::vector<double>{});
+  }
+  for (const auto& [name, per] : SeriesShape{0, 0, 0}.members()) {
+    ar.put<double>(prefix + "/" + name, member(series, name));
+  }
+}
+
+Series restore_series(const io::ArchiveReader& ar, const std::string& prefix, const Scenario& sc,
+                      std::int32_t months_done) {
+  if (months_done < 0 || months_done > sc.run.months) {
+    throw io::ArchiveError(fmt::format("'{}': {} months done, the scenario has {}", prefix,
+                                       months_done, sc.run.months));
+  }
+  const auto t = static_cast<std::size_t>(months_done);
+  const SeriesShape shape{sc.region->districts.size(), sc.run.output_age_bands.size(),
+                          sc.policies.size()};
+  Series s;
+  s.names = district_variable_names();
+  for (const auto& name : s.names) {
+    s.values.push_back(ar.get<double>(prefix + "/values/" + name, t * shape.nd));
+  }
+  for (const auto& [name, per] : shape.members()) {
+    member(s, name) = ar.get<double>(prefix + "/" + name, t * per);
+  }
+  return s;
+}
+
+void ModelRun::save(io::ArchiveWriter& ar, const std::string& prefix) const {
+  const ModelState& s = impl_->state;
+  ar.put_scalar<std::int32_t>(prefix + "/tick", impl_->sim->tick());
+  ar.put_scalar<std::uint32_t>(prefix + "/replication", replication_);
+  impl_->sim->agents().save(ar, prefix + "/agents");
+
+  const std::size_t nd = s.n_districts();
+  std::vector<double> vacancies, inflow, dwellings, queue, app_carry, carry0, carry1, match,
+      pipeline;
+  std::vector<std::uint64_t> pipeline_length;
+  for (const auto& d : s.districts) {
+    vacancies.push_back(d.vacancies);
+    inflow.push_back(d.vacancy_inflow);
+    dwellings.push_back(d.dwellings_available);
+    queue.push_back(d.office_queue);
+    app_carry.push_back(d.application_carry);
+    carry0.push_back(d.arrival_carry[0]);
+    carry1.push_back(d.arrival_carry[1]);
+    match.push_back(d.match_carry);
+    pipeline_length.push_back(d.pipeline.size());
+    pipeline.insert(pipeline.end(), d.pipeline.begin(), d.pipeline.end());
+  }
+  const std::string dp = prefix + "/districts/";
+  ar.put_scalar<std::uint64_t>(dp + "count", nd);
+  ar.put<double>(dp + "vacancies", vacancies);
+  ar.put<double>(dp + "vacancy_inflow", inflow);
+  ar.put<double>(dp + "dwellings_available", dwellings);
+  ar.put<double>(dp + "office_queue", queue);
+  ar.put<double>(dp + "application_carry", app_carry);
+  ar.put<double>(dp + "arrival_carry_germany", carry0);
+  ar.put<double>(dp + "arrival_carry_abroad", carry1);
+  ar.put<double>(dp + "match_carry", match);
+  ar.put<std::uint64_t>(dp + "pipeline_length", pipeline_length);
+  ar.put<double>(dp + "pipeline", pipeline);
+  ar.put<double>(prefix + "/flows", s.flows);
+  s.board.save(ar, prefix + "/board");
+  impl_->policies->save(ar, prefix + "/policies");
+  save_series(impl_->series, ar, prefix + "/series");
+}
+
+void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
+  if (impl_->sim->tick() != 0) throw std::logic_error("ModelRun::restore after the first step");
+  const auto tick = ar.get_scalar<std::int32_t>(prefix + "/tick");
+  if (tick < 0 || tick > scenario_->run.months) {
+    implausible(prefix + "/tick",
+                fmt::format("is {}, the scenario has {} months", tick, scenario_->run.months));
+  }
+  const auto rep = ar.get_scalar<std::uint32_t>(prefix + "/replication");
+  if (rep != replication_) {
+    implausible(prefix + "/replication",
+                fmt::format("is {}, expected replication {}", rep, replication_));
+  }
+  ModelState& s = impl_->state;
+  const std::size_t nd = s.n_districts();
+  const std::string dp = prefix + "/districts/";
+  if (ar.get_scalar<std::uint64_t>(dp + "count") != nd) {
+    implausible(dp + "count", fmt::format("differs from the scenario's {} districts", nd));
+  }
+  auto finite = [&](const char* name, double lo, double hi) {
+    auto v = ar.get<double>(dp + name, nd);
+    for (const double x : v) {
+      if (!(x >= lo && x <= hi)) implausible(dp + name, fmt::format("holds {}", x));
+    }
+    return v;
+  };
+  constexpr double kHuge = 1e15;
+  const auto vacancies = finite("vacancies", -kHuge, kHuge);
+  const auto inflow = finite("vacancy_inflow", -kHuge, kHuge);
+  const auto dwellings = finite("dwellings_available", -kHuge, kHuge);
+  const auto queue = finite("office_queue", 0, kHuge);
+  const auto app_carry = finite("application_carry", 0, kHuge);
+  const auto carry0 = finite("arrival_carry_germany", 0, kHuge);
+  const auto carry1 = finite("arrival_carry_abroad", 0, kHuge);
+  const auto match = finite("match_carry", -kHuge, kHuge);
+  const auto lengths = ar.get<std::uint64_t>(dp + "pipeline_length", nd);
+  std::uint64_t total = 0;
+  for (const auto n : lengths) {
+    if (n > 100000) implausible(dp + "pipeline_length", fmt::format("holds {}", n));
+    total += n;
+  }
+  const auto pipeline = ar.get<double>(dp + "pipeline", static_cast<std::size_t>(total));
+  for (const double x : pipeline) {
+    if (!(x >= 0 && x <= kHuge)) implausible(dp + "pipeline", fmt::format("holds {}", x));
+  }
+  auto flows = ar.get<double>(prefix + "/flows", s.flows.size());
+  Series series = restore_series(ar, prefix + "/series", *scenario_, tick);
+
+  // Agents: restored into a scratch store first and checked, so that a bad checkpoint can never
+  // reach a stage with an index out of range.
+  storage::ColumnStore agents = impl_->sim->agents().empty_like();
+  agents.restore(ar, prefix + "/agents");
+  const auto& c = s.cols;
+  const std::string ap = prefix + "/agents/";
+  check_range(agents, c.age_months, ap + "age_months", 0, INT16_MAX);
+  check_range(agents, c.months_here, ap + "months_here", -1, INT16_MAX);
+  check_range(agents, c.away_months, ap + "away_months", 0, INT16_MAX);
+  check_range(agents, c.arrival_tick, ap + "arrival_tick", -1, INT16_MAX);
+  check_range(agents, c.ties, ap + "ties", 0, 1);
+  check_range(agents, c.sex, ap + "sex", 0, 1);
+  check_range(agents, c.district, ap + "district", 0, static_cast<double>(nd) - 1);
+  check_range(agents, c.nationality, ap + "nationality", 0, kNationalities - 1);
+  check_range(agents, c.status, ap + "status", 0, static_cast<double>(Status::kRetired));
+  check_range(agents, c.residence, ap + "residence", 0,
+              static_cast<double>(Residence::kAwayAbroad));
+  check_range(agents, c.housed, ap + "housed", 0, 1);
+  check_range(agents, c.language, ap + "language", 0, 4);
+  check_range(agents, c.recognition, ap + "recognition", 0,
+              static_cast<double>(Recognition::kFull));
+  check_range(agents, c.qualification, ap + "qualification", 0,
+              static_cast<double>(Qualification::kAcademic));
+  check_range(agents, c.discriminated, ap + "discriminated", 0, 1);
+  check_range(agents, c.origin, ap + "origin", 0, static_cast<double>(Origin::kArrivedSkilled));
+  check_range(agents, c.lived_here_before, ap + "lived_here_before", 0, 1);
+
+  s.board.restore(ar, prefix + "/board");
+  impl_->policies->restore(ar, prefix + "/policies");
+  std::size_t at = 0;
+  for (std::size_t d = 0; d < nd; ++d) {
+    DistrictState& ds = s.districts[d];
+    ds.vacancies = vacancies[d];
+    ds.vacancy_inflow = inflow[d];
+    ds.dwellings_available = dwellings[d];
+    ds.office_queue = queue[d];
+    ds.application_carry = app_carry[d];
+    ds.arrival_carry = {carry0[d], carry1[d]};
+    ds.match_carry = match[d];
+    const auto n = static_cast<std::size_t>(lengths[d]);
+    ds.pipeline.assign(pipeline.begin() + static_cast<std::ptrdiff_t>(at),
+                       pipeline.begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
+  }
+  s.flows = std::move(flows);
+  impl_->series = std::move(series);
+  impl_->sim->agents() = std::move(agents);
+  impl_->sim->restore_tick(tick);
 }
 
 io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& runs,

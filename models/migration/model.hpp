@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/io/archive.hpp"
 #include "engine/io/dataset.hpp"
 #include "engine/policy/registry.hpp"
 #include "engine/scenario/load.hpp"
@@ -77,6 +78,13 @@ struct Series {
   std::vector<double> housing_searchers;       ///< [time][district]
 };
 
+/// @brief Checkpoints: saves a replication's series under `prefix`.
+void save_series(const Series& series, io::ArchiveWriter& ar, const std::string& prefix);
+/// @brief Reads back what save_series() wrote for `months_done` months of `scenario`. Throws
+/// io::ArchiveError when an entry is missing or its length does not fit the scenario.
+Series restore_series(const io::ArchiveReader& ar, const std::string& prefix,
+                      const Scenario& scenario, std::int32_t months_done);
+
 /// @brief One replication of a scenario.
 class ModelRun {
  public:
@@ -95,10 +103,25 @@ class ModelRun {
   [[nodiscard]] std::size_t bytes_per_agent() const noexcept;
   [[nodiscard]] const storage::ColumnStore& agents() const noexcept;
   [[nodiscard]] const ModelState& state() const noexcept;
+  [[nodiscard]] std::uint32_t replication() const noexcept { return replication_; }
+  /// @brief Moves the series out (for a finished replication whose agents are no longer needed).
+  [[nodiscard]] Series take_series() noexcept;
+
+  /// @brief Checkpoints: saves everything that changes during the run under `prefix`: the tick,
+  /// the agents, the districts' market and pipeline state, the month's flows, the lever board,
+  /// the policies' state and the series so far. Everything else (rates, shares, parameters) is
+  /// derived from the scenario and the initial population again when a ModelRun is constructed.
+  void save(io::ArchiveWriter& ar, const std::string& prefix) const;
+  /// @brief Continues from a save() of the same scenario and replication: call on a freshly
+  /// constructed ModelRun before its first step(). Throws io::ArchiveError naming the entry
+  /// when something is missing, has the wrong size, or holds a value the model cannot have (a
+  /// district index out of range, a negative age, ...); the run must then be discarded.
+  void restore(const io::ArchiveReader& ar, const std::string& prefix);
 
  private:
   struct Impl;
   const Scenario* scenario_;
+  std::uint32_t replication_;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,9 +1,12 @@
 #include "models/migration/region.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
+#include <string_view>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -37,7 +40,8 @@ void load_districts(const std::filesystem::path& dir, RegionData& r, Diagnostics
   const auto c_pop23 = t.column("population_2023_12_31", diags);
   if (c_ags == kNpos || c_name == kNpos || c_pop == kNpos || c_pop23 == kNpos) return;
   if (t.rows() == 0 || t.rows() > 255) {
-    diags.add(t.pos(0, 0), "", fmt::format("expected 1 to 255 districts, got {}", t.rows()));
+    // At the header: with no rows there is no row position to point at.
+    diags.add(t.header_pos(), "", fmt::format("expected 1 to 255 districts, got {}", t.rows()));
     return;
   }
   for (std::size_t i = 0; i < t.rows(); ++i) {
@@ -134,20 +138,35 @@ void load_labour(const std::filesystem::path& dir, RegionData& r, Diagnostics& d
   check_complete(r, t, c_ags, diags);
 }
 
-/// Parses an age-group column name: "age_A_B" (A to B years) or "age_Aplus" (A and over).
+/// Oldest age an age-group column may name: the single-age tables stop at 150 too.
+constexpr int kMaxGroupAge = 150;
+
+/// Parses a whole decimal number in [0, kMaxGroupAge] at the start of `s`, advancing `s`.
+bool take_age(std::string_view& s, int& out) {
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc() || ptr == s.data() || out < 0 || out > kMaxGroupAge) return false;
+  s.remove_prefix(static_cast<std::size_t>(ptr - s.data()));
+  return true;
+}
+
+/// Parses an age-group column name: "age_A_B" (A to B years) or "age_Aplus" (A and over), with
+/// ages in [0, 150] (bounded, so that `last + 1` cannot overflow and no age table explodes).
 bool parse_age_group(const std::string& name, AgeGroup& g) {
+  std::string_view s = name;
+  if (!s.starts_with("age_")) return false;
+  s.remove_prefix(4);
   int a = 0;
-  int b = 0;
-  char tail[8] = {};
-  if (std::sscanf(name.c_str(), "age_%d_%d%1s", &a, &b, tail) == 2 && a >= 0 && b >= a) {
-    g = AgeGroup{a, b, false};
-    return true;
-  }
-  if (std::sscanf(name.c_str(), "age_%dplus%1s", &a, tail) == 1 && a >= 0) {
+  if (!take_age(s, a)) return false;
+  if (s == "plus") {
     g = AgeGroup{a, a, true};
     return true;
   }
-  return false;
+  int b = 0;
+  if (!s.starts_with('_')) return false;
+  s.remove_prefix(1);
+  if (!take_age(s, b) || !s.empty() || b < a) return false;
+  g = AgeGroup{a, b, false};
+  return true;
 }
 
 /// District age shapes: columns ags, then age_A_B ... age_Aplus covering 0.. without gaps.
@@ -159,10 +178,19 @@ void load_age_shapes(const std::filesystem::path& dir, RegionData& r, Diagnostic
   std::vector<std::size_t> cols;
   for (std::size_t c = 0; c < t.header().size(); ++c) {
     AgeGroup g;
-    if (!parse_age_group(t.header()[c], g)) continue;
+    if (!parse_age_group(t.header()[c], g)) {
+      if (t.header()[c].starts_with("age_")) {
+        diags.add(t.header_pos(), t.header()[c],
+                  fmt::format("expected an age group column age_A_B or age_Aplus with ages 0 to "
+                              "{}, A <= B",
+                              kMaxGroupAge));
+        return;
+      }
+      continue;
+    }
     const int expected = r.shape_groups.empty() ? 0 : r.shape_groups.back().last + 1;
     if (g.first != expected || (!r.shape_groups.empty() && r.shape_groups.back().open)) {
-      diags.add(scenario::SourcePos{t.file(), 1, 1}, t.header()[c],
+      diags.add(t.header_pos(), t.header()[c],
                 fmt::format("age groups must follow each other from 0 without gaps; expected one "
                             "starting at {}",
                             expected));
@@ -172,7 +200,7 @@ void load_age_shapes(const std::filesystem::path& dir, RegionData& r, Diagnostic
     cols.push_back(c);
   }
   if (r.shape_groups.empty() || !r.shape_groups.back().open) {
-    diags.add(scenario::SourcePos{t.file(), 1, 1}, "age_*",
+    diags.add(t.header_pos(), "age_*",
               "expected age group columns age_A_B ending with an open group age_Aplus");
     return;
   }
@@ -247,6 +275,30 @@ void load_life_expectancy(const std::filesystem::path& dir, const std::string& p
   }
 }
 
+/// Plausible ranges of the figures the model reads (setup.cpp, synth.cpp); every row of these
+/// indicators is checked, so that a typo cannot reach a division or a probability.
+struct FigureRange {
+  std::string_view indicator;
+  double min;
+  double max;
+};
+constexpr std::array<FigureRange, 14> kFigureRanges{{
+    {"tfr", 0.1, 10.0},
+    {"live_births", 1.0, 1e8},
+    {"deaths", 1.0, 1e8},
+    {"persons_in_employment", 1.0, 1e9},
+    {"dwellings_in_residential_buildings", 1.0, 1e9},
+    {"vacant_dwellings", 0.0, 1e9},
+    {"foreign_population_eu_listed", 0.0, 1e9},
+    {"foreign_population_third_country_listed", 0.0, 1e9},
+    {"unemployed_share_helper_level", 0.0, 100.0},
+    {"unemployed_share_skilled_level", 0.0, 100.0},
+    {"employed_share_without_vocational_qualification", 0.0, 100.0},
+    {"employed_share_academic", 0.0, 100.0},
+    {"population15plus_share_without_vocational_qualification", 0.0, 100.0},
+    {"population15plus_share_academic", 0.0, 100.0},
+}};
+
 void load_figures(const std::filesystem::path& dir, RegionData& r, Diagnostics& diags) {
   CsvTable t;
   if (!read_table(dir / "state_figures.csv", t, diags)) return;
@@ -260,7 +312,12 @@ void load_figures(const std::filesystem::path& dir, RegionData& r, Diagnostics& 
     return;
   }
   for (std::size_t i = 0; i < t.rows(); ++i) {
-    Figure f{t.number(i, c_value, diags), t.cell(i, c_unit), t.cell(i, c_source)};
+    const auto* const range =
+        std::find_if(kFigureRanges.begin(), kFigureRanges.end(),
+                     [&](const FigureRange& fr) { return fr.indicator == t.cell(i, c_ind); });
+    Figure f{range != kFigureRanges.end() ? t.number(i, c_value, diags, range->min, range->max)
+                                          : t.number(i, c_value, diags),
+             t.cell(i, c_unit), t.cell(i, c_source)};
     auto& slot = r.figures[t.cell(i, c_ind)];
     if (!slot.emplace(t.cell(i, c_period), std::move(f)).second) {
       diags.add(t.pos(i, c_period), "reference_period",
@@ -304,8 +361,15 @@ RegionData load_region(const std::filesystem::path& dir, const std::string& life
   load_structure(dir, r, diags);
   load_labour(dir, r, diags);
   if (!r.districts.empty()) load_age_shapes(dir, r, diags);
+  const std::size_t problems_before = diags.size();
   load_by_age<2>(dir / "population_age_sex.csv", {"male", "female"}, 0, 1e8, r.population_age_sex,
                  diags);
+  if (diags.size() == problems_before && !r.population_age_sex.empty() &&
+      !(r.population_age_sex[0][0] + r.population_age_sex[0][1] > 0)) {
+    // The sex ratio at birth is taken from age 0.
+    diags.add(scenario::SourcePos{(dir / "population_age_sex.csv").string(), 0, 0}, "age",
+              "age 0 has no persons (the sex ratio at birth is taken from it)");
+  }
   load_by_age<2>(dir / "mortality_germany.csv", {"qx_male", "qx_female"}, 0, 1.0, r.qx_germany,
                  diags);
   std::vector<std::array<double, 1>> asfr;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -268,8 +269,13 @@ void derive_rates(ModelState& s) {
   // The register lists only the largest citizenships; the unclassified rest is split like the
   // listed part (assumption, data/sachsen-anhalt/README.md).
   const double eu_listed = r.latest("foreign_population_eu_listed");
-  s.eu_share_of_foreign =
-      eu_listed / (eu_listed + r.latest("foreign_population_third_country_listed"));
+  const double listed = eu_listed + r.latest("foreign_population_third_country_listed");
+  if (!(listed > 0)) {
+    throw std::invalid_argument(
+        "state_figures.csv: foreign_population_eu_listed + "
+        "foreign_population_third_country_listed must be positive");
+  }
+  s.eu_share_of_foreign = eu_listed / listed;
 
   // Labour: registered vacancies and unemployed; A of the matching function from the mean
   // vacancy duration at the start (M/V = A (U/V)^alpha = 30.4375 / duration_days).
@@ -289,7 +295,13 @@ void derive_rates(ModelState& s) {
   const double dwellings_total = r.latest("dwellings_in_residential_buildings");
   double pop_total = 0;
   for (const auto& d : r.districts) pop_total += d.population_base;
-  s.persons_per_dwelling = pop_total / (dwellings_total - r.latest("vacant_dwellings"));
+  const double occupied = dwellings_total - r.latest("vacant_dwellings");
+  if (!(occupied > 0)) {
+    throw std::invalid_argument(
+        "state_figures.csv: vacant_dwellings must be fewer than "
+        "dwellings_in_residential_buildings");
+  }
+  s.persons_per_dwelling = pop_total / occupied;
 
   // Persons in employment live where the unemployment rate says: residents employed in d =
   // civilian labour force (unemployed / unemployment rate) - unemployed. Only their distribution

@@ -71,6 +71,7 @@ struct DistrictState {
   std::deque<double> pipeline;     ///< processed applications by months until entry
   double application_carry = 0;    ///< fractional applications carried to the next month
   std::array<double, 2> arrival_carry{};  ///< fractional arrivals per stream
+  double match_carry = 0;                 ///< fractional labour-market matches carried over
 };
 
 /// @brief Lever ids the model declares (names in docs/model.md, "Levers").

@@ -1,7 +1,8 @@
 // Tests of the `brocken` command line (tools/main.cpp) from the outside: the binary is run as a
 // user runs it, and its exit code, stdout, stderr and files are checked.
 //
-// Exit codes (tools/main.cpp): 0 success, 1 internal error, 2 invalid input, 3 output not written.
+// Exit codes (tools/main.cpp): 0 success, 1 internal error, 2 invalid input, 3 output not written,
+// 4 interrupted (checkpoint written; tests/tools/checkpoint_test.sh).
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>

@@ -29,3 +29,18 @@ add_test(NAME tools_validation_projections
                  "${BROCKEN_PYTHON}"
          WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
 set_tests_properties(tools_validation_projections PROPERTIES TIMEOUT 300)
+
+# Checkpoints, interruption and resource limits from the outside (docs/reliability.md): SIGKILL at
+# random moments and resume at the other thread count, SIGINT/SIGTERM (exit 4), RLIMIT_FSIZE
+# (exit 3), memory refusal and unusable checkpoints (exit 2). Small runs (2 % of the population):
+# about 6 s optimised; it runs under the sanitizers too.
+if(BROCKEN_SANITIZE)
+  set(_checkpoint_scale 0.004)  # sanitizer builds run 5 to 20 times slower
+else()
+  set(_checkpoint_scale 0.02)
+endif()
+add_test(NAME tools_checkpoint_resume
+         COMMAND "${CMAKE_CURRENT_LIST_DIR}/checkpoint_test.sh" "$<TARGET_FILE:brocken>"
+                 "${BROCKEN_PYTHON}" "${_checkpoint_scale}"
+         WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+set_tests_properties(tools_checkpoint_resume PROPERTIES TIMEOUT 600 LABELS "checkpoint")

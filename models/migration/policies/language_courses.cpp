@@ -34,4 +34,16 @@ void LanguageCourses::act(const policy::PolicyTick& tick, policy::LeverBoard& bo
   spent_ = participants * cost_per_month;
 }
 
+void LanguageCourses::save_state(io::ArchiveWriter& ar, const std::string& prefix) const {
+  ar.put_scalar<double>(prefix + "/spent_eur", spent_);
+}
+
+void LanguageCourses::restore_state(const io::ArchiveReader& ar, const std::string& prefix) {
+  const double spent = ar.get_scalar<double>(prefix + "/spent_eur");
+  if (!(spent >= 0) || spent > 1e12) {
+    throw io::ArchiveError("entry '" + prefix + "/spent_eur' is not a plausible amount");
+  }
+  spent_ = spent;
+}
+
 }  // namespace brocken::migration::policies

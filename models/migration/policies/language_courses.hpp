@@ -22,6 +22,10 @@ class LanguageCourses final : public policy::Policy {
   [[nodiscard]] std::string_view summary() const override {
     return "extra German courses for newcomers below B1, from a yearly budget";
   }
+  /// The spending of the last month is the only value that outlives act(); the budget is
+  /// monthly and nothing carries over.
+  void save_state(io::ArchiveWriter& ar, const std::string& prefix) const override;
+  void restore_state(const io::ArchiveReader& ar, const std::string& prefix) override;
 
  private:
   double budget_per_year_ = 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/scenario/diagnostics.hpp"
@@ -366,6 +367,34 @@ TEST_F(CsvReadTest, FileErrorsNameTheFile) {
   ASSERT_EQ(d.size(), 1U);
   EXPECT_EQ(d[0].pos.file, parse_error.string());
   EXPECT_EQ(d[0].pos.line, 2);
+}
+
+TEST_F(CsvReadTest, FifoWithoutWriterDoesNotHang) {
+  // fopen() would wait for a writer forever; the file reads as empty instead.
+  const auto p = dir_ / "fifo.csv";
+  ASSERT_EQ(::mkfifo(p.c_str(), 0600), 0);
+  const auto d = read_errors(p);
+  ASSERT_EQ(d.size(), 1U);
+  EXPECT_EQ(d[0].message, "no header line (the file is empty or has only comments)");
+}
+
+TEST(CsvLimits, FieldsPerRecordAndInTotal) {
+  std::string wide = "a" + std::string(10'000, ',') + "\n";
+  expect_diags(parse_errors(wide),
+               {{1, 10'002, "", "more than 10000 fields in one record; stopping here"}});
+  std::string many = "a,b\n";
+  for (int i = 0; i < 2'000'001; ++i) many += "1,2\n";
+  expect_diags(
+      parse_errors(many),
+      {{2'000'002, 1, "", "more than 4000000 fields in the file (too many rows); stopping here"}});
+}
+
+TEST(CsvAccess, HeaderPosition) {
+  const auto t = CsvTable::parse("# note\n\nx,y\n", "t.csv");
+  EXPECT_EQ(t.rows(), 0U);
+  EXPECT_EQ(t.header_pos().file, "t.csv");
+  EXPECT_EQ(t.header_pos().line, 3);
+  EXPECT_EQ(t.header_pos().column, 1);
 }
 
 TEST_F(CsvReadTest, UnreadableFile) {

@@ -12,3 +12,6 @@ add_test(NAME io_read_back_python
           "${CMAKE_CURRENT_BINARY_DIR}/io_read_back_sample.h5" "$<TARGET_FILE:write_sample>"
           "${BROCKEN_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/read_back.py")
 set_tests_properties(io_read_back_python PROPERTIES TIMEOUT 120)
+
+# Checkpoint files (engine/io/archive.hpp, engine/io/checkpoint.hpp).
+brocken_gtest(io_checkpoint_test SOURCES engine/io/checkpoint_test.cpp)

@@ -90,6 +90,41 @@ TEST(Diagnostics, ThrowsInputErrorWithAllLinesJoinedByNewline) {
   }
 }
 
+TEST(Diagnostics, KeepsTheFirstThousandAndCountsTheRest) {
+  Diagnostics diags;
+  for (int i = 0; i < 2500; ++i) diags.add(SourcePos{"f.csv", i + 1, 1}, "x", "bad");
+  EXPECT_EQ(diags.size(), 2500U);
+  try {
+    diags.throw_if_any();
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1001U);
+    EXPECT_EQ(e.diagnostics()[999].str(), "f.csv:1000:1: x: bad");
+    EXPECT_EQ(e.diagnostics().back().str(),
+              "and 1500 more problems not shown (the first 1000 are listed)");
+    // Re-adding the lines to another collection (a nested loader) keeps the count.
+    Diagnostics outer;
+    outer.add(SourcePos{"a.yaml", 1, 1}, "k", "also bad");
+    for (const auto& d : e.diagnostics()) outer.add(d.pos, d.key_path, d.message);
+    EXPECT_EQ(outer.size(), 2501U);
+    try {
+      outer.throw_if_any();
+    } catch (const InputError& again) {
+      EXPECT_EQ(again.diagnostics().back().str(),
+                "and 1501 more problems not shown (the first 1000 are listed)");
+    }
+  }
+}
+
+TEST(Diagnostic, LongKeyPathsAndMessagesAreShortened) {
+  const Diagnostic d{SourcePos{"f.yaml", 1, 2}, std::string(5000, 'k'), std::string(5000, 'm')};
+  const std::string line = d.str();
+  EXPECT_EQ(line, "f.yaml:1:2: " + std::string(197, 'k') + "...: " + std::string(997, 'm') + "...");
+  // Never inside a UTF-8 character.
+  const Diagnostic u{SourcePos{}, {}, std::string(999, 'a') + "\xc3\xa9" + "tail"};
+  EXPECT_EQ(u.str(), std::string(997, 'a') + "...");
+}
+
 TEST(InputError, IsARuntimeErrorKeepingGivenOrder) {
   const InputError e({Diagnostic{{"b", 1, 1}, "", "x"}, Diagnostic{{"a", 1, 1}, "", "y"}});
   const std::runtime_error& base = e;

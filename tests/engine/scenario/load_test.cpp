@@ -5,6 +5,7 @@
 #include <random>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/engine/scenario/test_util.hpp"
@@ -433,6 +434,52 @@ TEST(Hostile, TooManyValuesWithoutAliases) {
   for (int i = 0; i < 100'000; ++i) text3 += "0,";
   text3 += "]\n";
   EXPECT_TRUE(parse_errors(text3).empty());
+}
+
+TEST(Hostile, UnterminatedQuotedScalarsAreRefused) {
+  // yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the text.
+  EXPECT_EQ(parse_errors("a: 1\nb: \"2023\n"),
+            Lines{"t.yaml:2:4: invalid YAML: the quoted scalar starting here has no closing '\"'"});
+  EXPECT_EQ(
+      parse_errors("a: 'it''s\n"),
+      Lines{"t.yaml:1:4: invalid YAML: the quoted scalar starting here has no closing \"'\""});
+  EXPECT_EQ(parse_errors("a: &x !!str \"open\n"),
+            Lines{"t.yaml:1:4: invalid YAML: the quoted scalar starting here has no closing '\"'"});
+  // Closed ones, with escaped and doubled quotes, and quotes inside plain scalars, are fine.
+  EXPECT_TRUE(parse_errors("a: \"x\\\"y\"\nb: 'it''s'\nc: it's\nd: say \"hi\"\n"
+                           "e: &q \"anchored\"\nf: *q\n")
+                  .empty());
+}
+
+TEST(Hostile, FifoWithoutWriterDoesNotHang) {
+  const TempDir dir;
+  const fs::path fifo = dir.path() / "fifo.yaml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(load_errors(fifo),
+            Lines{fifo.string() + ":1:1: file is empty; a scenario is a YAML mapping"});
+  const fs::path base = dir.write("base.yaml", "extends: fifo.yaml\n");
+  EXPECT_EQ(load_errors(base),
+            Lines{fifo.string() + ":1:1: file is empty; a scenario is a YAML mapping"});
+}
+
+TEST(InMemory, LoadsTextAndExtendsThroughTheReader) {
+  std::vector<fs::path> asked;
+  const FileReader read = [&](const fs::path& p) -> FileText {
+    asked.push_back(p);
+    if (p == fs::path("dir/base.yaml")) return {std::string("a: 1\nb: 2\n"), {}, false};
+    return {std::nullopt, "No such file or directory", false};
+  };
+  const Document doc = load_document("extends: base.yaml\nb: 3\n", "dir/top.yaml", {"c=4"}, read);
+  EXPECT_EQ(asked, std::vector<fs::path>{fs::path("dir/base.yaml")});
+  EXPECT_EQ(doc.root.find("a")->scalar(), "1");
+  EXPECT_EQ(doc.root.find("b")->scalar(), "3");
+  EXPECT_EQ(doc.root.find("b")->pos().file, "dir/top.yaml");
+  EXPECT_EQ(doc.root.find("c")->scalar(), "4");
+  EXPECT_EQ(
+      error_lines([&] { (void)load_document("extends: gone.yaml\n", "dir/top.yaml", {}, read); }),
+      Lines{"dir/top.yaml:1:1: extends: cannot read 'gone.yaml' (resolved to "
+            "'dir/gone.yaml'): No such file or directory"});
+  EXPECT_EQ(error_lines([&] { (void)load_document("a: [\n", "mem.yaml", {}, read); }).size(), 1U);
 }
 
 TEST(Hostile, SmallAliasesAreFine) {

@@ -216,6 +216,38 @@ TEST(ReadInt, Bounds) {
                               "t.yaml:3:1: big: value 100 is out of range [1, 10]"}));
 }
 
+TEST(ReadInt, BoundsAreComparedExactly) {
+  // As doubles, 2^53 + 1 rounds to 2^53 and would pass a bound of 2^53 (issue 5, hostile input).
+  Doc d("at: 9007199254740992\nabove: 9007199254740993\nmax: 9223372036854775807\n");
+  Reader r = d.reader();
+  std::int64_t at = 0, above = 0, max = 0;
+  r.read("at", at, {0, 9.007199254740992e15});
+  r.read("above", above, {0, 9.007199254740992e15});
+  r.read("max", max, {0, 9.223372036854775807e18});
+  EXPECT_EQ(at, std::int64_t{1} << 53);
+  EXPECT_EQ(above, 0);
+  // 2^63 - 1 is below the double 9.223372036854775807e18 (= 2^63), so it passes.
+  EXPECT_EQ(max, std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(d.lines(), (Lines{"t.yaml:2:1: above: value 9007199254740993 is out of range [0, "
+                              "9.0072e+15]"}));
+}
+
+TEST(Messages, HugeValuesAreShortened) {
+  const std::string digits(1 << 20, '9');
+  Doc d("i: " + digits + "\nd: 1" + digits + "\n");
+  Reader r = d.reader();
+  std::int64_t i = 0;
+  double x = 0;
+  r.read("i", i);
+  r.read("d", x);
+  const Lines lines = d.lines();
+  ASSERT_EQ(lines.size(), 2U);
+  EXPECT_EQ(lines[0], "t.yaml:1:1: i: value " + std::string(60, '9') +
+                          "... is out of range for a 64-bit integer");
+  EXPECT_EQ(lines[1], "t.yaml:2:1: d: value 1" + std::string(59, '9') +
+                          "... cannot be represented as a double");
+}
+
 // ---------------------------------------------------------------------------------------------
 // bool, string, YearMonth
 

@@ -115,5 +115,69 @@ TEST(ColumnStore, ClearRowsKeepsSchema) {
   EXPECT_EQ(s.column_name(0), "id");
 }
 
+TEST(ColumnStore, SaveAndRestoreRoundTripEveryColumn) {
+  ColumnStore a;
+  auto key = a.declare<std::uint64_t>("key");
+  auto age = a.declare<std::int16_t>("age");
+  auto ties = a.declare<float>("ties");
+  auto flag = a.declare<std::uint8_t>("flag");
+  a.append_rows(1000);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    a.span(key)[i] = (i * 0x9E3779B97F4A7C15ULL) ^ 7U;
+    a.span(age)[i] = static_cast<std::int16_t>(i % 1200);
+    a.span(ties)[i] = static_cast<float>(i) / 1000.0F;
+    a.span(flag)[i] = static_cast<std::uint8_t>(i % 3);
+  }
+  io::MemoryArchive ar;
+  a.save(ar, "agents");
+  EXPECT_EQ(ar.get_text("agents/columns"), "key,age,ties,flag");
+
+  ColumnStore b = a.empty_like();
+  b.append_rows(3);  // replaced, not appended to
+  b.restore(ar, "agents");
+  ASSERT_EQ(b.size(), a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(b.span(key)[i], a.span(key)[i]);
+    ASSERT_EQ(b.span(age)[i], a.span(age)[i]);
+    ASSERT_EQ(b.span(ties)[i], a.span(ties)[i]);
+    ASSERT_EQ(b.span(flag)[i], a.span(flag)[i]);
+  }
+  // Structural operations still work on the restored store.
+  b.erase_sorted(std::vector<std::size_t>{0, 5});
+  EXPECT_EQ(b.size(), 998U);
+  EXPECT_EQ(b.span(key)[0], a.span(key)[1]);
+}
+
+TEST(ColumnStore, RestoreRefusesAnotherSchemaOrLengthAndKeepsTheRows) {
+  ColumnStore a;
+  auto x = a.declare<std::int32_t>("x");
+  a.append_rows(4);
+  io::MemoryArchive ar;
+  a.save(ar, "s");
+
+  ColumnStore other;
+  (void)other.declare<std::int32_t>("y");
+  other.append_rows(2);
+  EXPECT_THROW(other.restore(ar, "s"), io::ArchiveError);
+  EXPECT_EQ(other.size(), 2U);
+
+  ColumnStore wrong_type;
+  (void)wrong_type.declare<std::int64_t>("x");
+  EXPECT_THROW(wrong_type.restore(ar, "s"), io::ArchiveError);
+
+  // A rows count that does not match the column's length.
+  io::MemoryArchive short_ar;
+  short_ar.put_scalar<std::uint64_t>("s/rows", 5);
+  short_ar.put_text("s/columns", "x");
+  short_ar.put<std::int32_t>("s/x", std::vector<std::int32_t>{1, 2, 3, 4});
+  ColumnStore c = a.empty_like();
+  c.append_rows(1);
+  c.span(x)[0] = 9;
+  EXPECT_THROW(c.restore(short_ar, "s"), io::ArchiveError);
+  ASSERT_EQ(c.size(), 1U);
+  EXPECT_EQ(c.span(x)[0], 9);
+  EXPECT_THROW(c.restore(ar, "elsewhere"), io::ArchiveError);
+}
+
 }  // namespace
 }  // namespace brocken::storage
