@@ -36,11 +36,13 @@ set_tests_properties(tools_validation_projections PROPERTIES TIMEOUT 300)
 # about 6 s optimised; it runs under the sanitizers too.
 if(BROCKEN_SANITIZE)
   set(_checkpoint_scale 0.004)  # sanitizer builds run 5 to 20 times slower
+  set(_checkpoint_sanitized yes)
 else()
   set(_checkpoint_scale 0.02)
+  set(_checkpoint_sanitized no)
 endif()
 add_test(NAME tools_checkpoint_resume
          COMMAND "${CMAKE_CURRENT_LIST_DIR}/checkpoint_test.sh" "$<TARGET_FILE:brocken>"
-                 "${BROCKEN_PYTHON}" "${_checkpoint_scale}"
+                 "${BROCKEN_PYTHON}" "${_checkpoint_scale}" "${_checkpoint_sanitized}"
          WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
 set_tests_properties(tools_checkpoint_resume PROPERTIES TIMEOUT 600 LABELS "checkpoint")
