@@ -49,35 +49,35 @@ constexpr int kExitInterrupted = 4;
 
 namespace fs = std::filesystem;
 
-struct RunOptions {
-  std::string scenario;
+/// Options shared by `run` and `resume`: where the output goes and how the loop runs.
+struct LoopOptions {
   std::string output;
+  fs::path checkpoint;  ///< resolved by the command from --checkpoint and its default
+  int every = 0;        ///< --checkpoint-every
   int threads = 1;
-  std::vector<std::string> sets;
   bool force = false;
   bool quiet = false;
   bool hash = false;
-  int checkpoint_every = 0;
-  std::string checkpoint;
   std::string argv0;
 };
 
+struct RunOptions {
+  std::string scenario;
+  std::vector<std::string> sets;
+  std::string checkpoint;  ///< --checkpoint as given ("" = OUTPUT.ckpt.h5)
+  LoopOptions loop;
+};
+
 struct ResumeOptions {
-  std::string checkpoint;
-  std::string output;
-  int threads = 1;
-  bool force = false;
-  bool quiet = false;
-  bool hash = false;
-  int checkpoint_every = 0;
-  std::string checkpoint_out;
-  std::string argv0;
+  std::string checkpoint;      ///< the checkpoint to resume from
+  std::string checkpoint_out;  ///< --checkpoint as given ("" = the one resumed from)
+  LoopOptions loop;
 };
 
 void print_diagnostics(const brocken::scenario::InputError& e) {
   for (const auto& d : e.diagnostics()) std::cerr << d.str() << '\n';
-  std::cerr << fmt::format("{} problem{} found; nothing was run.\n", e.diagnostics().size(),
-                           e.diagnostics().size() == 1 ? "" : "s");
+  const std::size_t n = e.problem_count();
+  std::cerr << fmt::format("{} problem{} found; nothing was run.\n", n, n == 1 ? "" : "s");
 }
 
 /// A one-line progress bar on stderr, redrawn at most every 100 ms.
@@ -259,17 +259,6 @@ struct Job {
   double wall_before = 0;  ///< seconds spent by earlier processes (resumed runs)
 };
 
-struct LoopOptions {
-  std::string output;
-  fs::path checkpoint;
-  int every = 0;
-  int threads = 1;
-  bool force = false;
-  bool quiet = false;
-  bool hash = false;
-  std::string argv0;
-};
-
 /// Saves the job (finished replications, the replication in progress, counters) as a checkpoint.
 void save_checkpoint(const Job& job, const ModelRun* current, const fs::path& path, double wall) {
   brocken::io::MemoryArchive ar;
@@ -434,26 +423,19 @@ void check_checkpoint_target(const fs::path& ckpt, const std::string& output, bo
 int run_command(const RunOptions& o) {
   brocken::policy::Registry registry;
   brocken::migration::register_policies(registry);
+  LoopOptions lo = o.loop;
+  lo.checkpoint = o.checkpoint.empty() ? fs::path(lo.output + ".ckpt.h5") : fs::path(o.checkpoint);
   Job job;
   try {
     job.sc = brocken::migration::load_scenario(o.scenario, o.sets, registry);
-    check_memory(job.sc, o.checkpoint_every > 0);
+    check_memory(job.sc, lo.every > 0);
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
     return kExitInput;
   }
-  LoopOptions lo;
-  lo.output = o.output;
-  lo.checkpoint = o.checkpoint.empty() ? fs::path(o.output + ".ckpt.h5") : fs::path(o.checkpoint);
-  lo.every = o.checkpoint_every;
-  lo.threads = o.threads;
-  lo.force = o.force;
-  lo.quiet = o.quiet;
-  lo.hash = o.hash;
-  lo.argv0 = o.argv0;
   try {
-    brocken::io::check_output_target(o.output, o.force);
-    check_checkpoint_target(lo.checkpoint, o.output, o.force, false);
+    brocken::io::check_output_target(lo.output, lo.force);
+    check_checkpoint_target(lo.checkpoint, lo.output, lo.force, false);
   } catch (const brocken::io::OutputError& e) {
     std::cerr << "error: " << e.what() << '\n';
     return kExitInput;
@@ -461,7 +443,7 @@ int run_command(const RunOptions& o) {
   job.scenario_file = o.scenario;
   job.scenario_path = fs::absolute(o.scenario).lexically_normal().string();
   job.sets = o.sets;
-  const brocken::sched::Executor exec(o.threads);
+  const brocken::sched::Executor exec(lo.threads);
   return run_loop(job, lo, registry, exec);
 }
 
@@ -493,15 +475,8 @@ int resume_command(const ResumeOptions& o) {
     return kExitInput;
   }
   Job job;
-  LoopOptions lo;
-  lo.output = o.output;
+  LoopOptions lo = o.loop;
   lo.checkpoint = o.checkpoint_out.empty() ? fs::path(o.checkpoint) : fs::path(o.checkpoint_out);
-  lo.every = o.checkpoint_every;
-  lo.threads = o.threads;
-  lo.force = o.force;
-  lo.quiet = o.quiet;
-  lo.hash = o.hash;
-  lo.argv0 = o.argv0;
   const auto bad = [&](const std::string& why) {
     std::cerr << fmt::format("error: checkpoint '{}' cannot be used: {}\n", o.checkpoint, why);
     return kExitInput;
@@ -532,21 +507,21 @@ int resume_command(const ResumeOptions& o) {
                            first_difference(resolved, job.sc.doc.resolved_yaml)));
   }
   try {
-    check_memory(job.sc, o.checkpoint_every > 0);
+    check_memory(job.sc, lo.every > 0);
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
     return kExitInput;
   }
   try {
-    brocken::io::check_output_target(o.output, o.force);
-    check_checkpoint_target(lo.checkpoint, o.output, o.force,
+    brocken::io::check_output_target(lo.output, lo.force);
+    check_checkpoint_target(lo.checkpoint, lo.output, lo.force,
                             same_file_name(lo.checkpoint, o.checkpoint));
   } catch (const brocken::io::OutputError& e) {
     std::cerr << "error: " << e.what() << '\n';
     return kExitInput;
   }
   // The restored run keeps a pointer to the executor, which therefore lives in this function.
-  const brocken::sched::Executor exec(o.threads);
+  const brocken::sched::Executor exec(lo.threads);
   try {
     const auto finished = ar.get_scalar<std::uint64_t>("progress/finished");
     if (finished > static_cast<std::uint64_t>(job.sc.run.replications)) {
@@ -630,22 +605,27 @@ int cli_main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(brocken::engine_version()) + " (" +
                                         std::string(brocken::git_commit()) + ")");
 
+  // The options of `run` and `resume` that end in LoopOptions.
+  const auto add_loop_options = [](CLI::App* cmd, LoopOptions& lo) {
+    cmd->add_option("-o,--output", lo.output, "output HDF5 file")->required();
+    cmd->add_option("-t,--threads", lo.threads, "worker threads (results do not depend on it)")
+        ->check(CLI::Range(1, 1024));
+    cmd->add_flag("-f,--force", lo.force, "overwrite an existing output file");
+    cmd->add_flag("-q,--quiet", lo.quiet, "no summary table and no progress bar");
+    cmd->add_flag("--hash", lo.hash, "print a hash of all output datasets");
+    cmd->add_option("--checkpoint-every", lo.every,
+                    "write a checkpoint every N months of each replication (0: only when "
+                    "interrupted)")
+        ->check(CLI::Range(0, 100000));
+  };
+
   RunOptions ro;
   auto* run = app.add_subcommand("run", "run a scenario and write an HDF5 file");
   run->add_option("scenario", ro.scenario, "scenario YAML file")
       ->required()
       ->check(CLI::ExistingFile);
-  run->add_option("-o,--output", ro.output, "output HDF5 file")->required();
-  run->add_option("-t,--threads", ro.threads, "worker threads (results do not depend on it)")
-      ->check(CLI::Range(1, 1024));
   run->add_option("--set", ro.sets, "override a scenario key: path.to.key=value (repeatable)");
-  run->add_flag("-f,--force", ro.force, "overwrite an existing output file");
-  run->add_flag("-q,--quiet", ro.quiet, "no summary table and no progress bar");
-  run->add_flag("--hash", ro.hash, "print a hash of all output datasets");
-  run->add_option("--checkpoint-every", ro.checkpoint_every,
-                  "write a checkpoint every N months of each replication (0: only when "
-                  "interrupted)")
-      ->check(CLI::Range(0, 100000));
+  add_loop_options(run, ro.loop);
   run->add_option("--checkpoint", ro.checkpoint, "checkpoint file (default: OUTPUT.ckpt.h5)");
 
   ResumeOptions rs;
@@ -653,17 +633,7 @@ int cli_main(int argc, char** argv) {
       "resume", "continue an interrupted run from its checkpoint (same result as uninterrupted)");
   resume->add_option("checkpoint", rs.checkpoint, "checkpoint file written by run or resume")
       ->required();
-  resume->add_option("-o,--output", rs.output, "output HDF5 file")->required();
-  resume->add_option("-t,--threads", rs.threads, "worker threads (results do not depend on it)")
-      ->check(CLI::Range(1, 1024));
-  resume->add_flag("-f,--force", rs.force, "overwrite an existing output file");
-  resume->add_flag("-q,--quiet", rs.quiet, "no summary table and no progress bar");
-  resume->add_flag("--hash", rs.hash, "print a hash of all output datasets");
-  resume
-      ->add_option("--checkpoint-every", rs.checkpoint_every,
-                   "write a checkpoint every N months of each replication (0: only when "
-                   "interrupted)")
-      ->check(CLI::Range(0, 100000));
+  add_loop_options(resume, rs.loop);
   resume->add_option("--checkpoint", rs.checkpoint_out,
                      "where to write further checkpoints (default: the CHECKPOINT resumed from)");
 
@@ -704,11 +674,11 @@ int cli_main(int argc, char** argv) {
       install_signal_handlers();
     }
     if (run->parsed()) {
-      ro.argv0 = argv0;
+      ro.loop.argv0 = argv0;
       return run_command(ro);
     }
     if (resume->parsed()) {
-      rs.argv0 = argv0;
+      rs.loop.argv0 = argv0;
       return resume_command(rs);
     }
     if (validate->parsed()) return validate_command(vfile, vsets);

@@ -115,4 +115,13 @@ void Diagnostics::throw_if_any() const {
 InputError::InputError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
+std::size_t InputError::problem_count() const noexcept {
+  std::size_t n = 0;
+  for (const Diagnostic& d : diagnostics_) {
+    const std::size_t more = more_count(d);
+    n += more > 0 ? more : 1;
+  }
+  return n;
+}
+
 }  // namespace brocken::scenario

@@ -55,6 +55,9 @@ class InputError : public std::runtime_error {
  public:
   explicit InputError(std::vector<Diagnostic> diagnostics);
   [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+  /// @brief The number of problems, including those past the listed 1000 (the count of the final
+  /// "and N more problems not shown" line).
+  [[nodiscard]] std::size_t problem_count() const noexcept;
 
  private:
   std::vector<Diagnostic> diagnostics_;

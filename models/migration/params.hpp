@@ -26,6 +26,18 @@ constexpr int age_band_of(int age_years) noexcept {
   return age_years < 18 ? 0 : age_years < 31 ? 1 : age_years < 45 ? 2 : age_years < 65 ? 3 : 4;
 }
 
+/// @brief The statutory retirement age (months) of the cohort born in `birth_year`, from a table
+/// whose entry k applies to the cohort first_birth_year + k; earlier cohorts take the first entry,
+/// later the last; 0 for an empty table.
+constexpr int cohort_retirement_months(const int* months, int cohorts, int first_birth_year,
+                                       int birth_year) noexcept {
+  if (cohorts == 0) return 0;
+  const int k = birth_year - first_birth_year;
+  if (k <= 0) return months[0];
+  if (k >= cohorts) return months[cohorts - 1];
+  return months[k];
+}
+
 struct DemographyParams {
   std::string life_table_period;
   std::string tfr_reference;
@@ -35,11 +47,9 @@ struct DemographyParams {
   std::vector<int> retirement_age_months;
   /// @brief The statutory retirement age (months) of the cohort born in `birth_year`.
   [[nodiscard]] int retirement_months(int birth_year) const noexcept {
-    if (retirement_age_months.empty()) return 0;
-    const int k = birth_year - retirement_first_birth_year;
-    if (k <= 0) return retirement_age_months.front();
-    if (k >= static_cast<int>(retirement_age_months.size())) return retirement_age_months.back();
-    return retirement_age_months[static_cast<std::size_t>(k)];
+    return cohort_retirement_months(retirement_age_months.data(),
+                                    static_cast<int>(retirement_age_months.size()),
+                                    retirement_first_birth_year, birth_year);
   }
   double labour_entry_age_years = 0;
   double labour_entry_participation = 0;

@@ -102,11 +102,8 @@ struct RetirementTable {
   int first_birth_year;  ///< cohort of months[0]
   int month_index;       ///< month index of the tick; minus the age = month of birth
   [[nodiscard]] int operator()(int age_months) const noexcept {
-    if (cohorts == 0) return 0;
-    const int k = (month_index - age_months) / 12 - first_birth_year;
-    if (k <= 0) return months[0];
-    if (k >= cohorts) return months[cohorts - 1];
-    return months[k];
+    return cohort_retirement_months(months, cohorts, first_birth_year,
+                                    (month_index - age_months) / 12);
   }
 };
 

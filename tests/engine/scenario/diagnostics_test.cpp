@@ -102,6 +102,7 @@ TEST(Diagnostics, KeepsTheFirstThousandAndCountsTheRest) {
     EXPECT_EQ(e.diagnostics()[999].str(), "f.csv:1000:1: x: bad");
     EXPECT_EQ(e.diagnostics().back().str(),
               "and 1500 more problems not shown (the first 1000 are listed)");
+    EXPECT_EQ(e.problem_count(), 2500U);
     // Re-adding the lines to another collection (a nested loader) keeps the count.
     Diagnostics outer;
     outer.add(SourcePos{"a.yaml", 1, 1}, "k", "also bad");
