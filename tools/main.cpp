@@ -3,7 +3,10 @@
 // Exit codes: 0 success; 1 internal error; 2 invalid input (scenario, data, command line, an
 // existing output without --force, an unusable checkpoint, or a run that does not fit in
 // memory); 3 the output or a checkpoint could not be written (disk full, file-size limit,
-// permissions); 4 interrupted by SIGINT or SIGTERM, checkpoint written, resumable.
+// permissions; the finished work is kept in a checkpoint); 4 interrupted by SIGINT or SIGTERM,
+// checkpoint written, resumable; 5 out of memory during the run (a checkpoint keeps the work done
+// where one could be written). A run or resume refused because another run holds its output or
+// checkpoint (a lock) exits 2. docs/reliability.md lists them with their tests.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -23,17 +26,20 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/core/build_info.hpp"
 #include "engine/io/checkpoint.hpp"
 #include "engine/io/hdf5_writer.hpp"
+#include "engine/io/journal.hpp"
+#include "engine/io/path_lock.hpp"
 #include "engine/policy/registry.hpp"
 #include "engine/scenario/diagnostics.hpp"
 #include "engine/sched/executor.hpp"
 #include "models/migration/model.hpp"
 #include "tools/bench_command.hpp"
+#include "tools/memory_check.hpp"
 #include "tools/summary.hpp"
 #include "tools/synth_report.hpp"
 
@@ -46,6 +52,7 @@ constexpr int kExitInternal = 1;
 constexpr int kExitInput = 2;
 constexpr int kExitOutput = 3;
 constexpr int kExitInterrupted = 4;
+constexpr int kExitOutOfMemory = 5;
 
 namespace fs = std::filesystem;
 
@@ -59,6 +66,8 @@ struct LoopOptions {
   bool quiet = false;
   bool hash = false;
   std::string argv0;
+  std::string owner;              ///< io::owner_tag(output), stamped on checkpoints
+  bool checkpoint_stats = false;  ///< --checkpoint-stats: one line per checkpoint on stderr
 };
 
 struct RunOptions {
@@ -163,65 +172,17 @@ std::string shell_word(const std::string& w) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Memory: refuse a run that cannot fit before anything large is allocated.
+// Memory: refuse a run that cannot fit before anything large is allocated (tools/memory_check).
 
-/// Bytes available to this process: MemAvailable, and what RLIMIT_AS still allows.
-std::optional<std::pair<double, std::string>> available_memory() {
-  std::optional<std::pair<double, std::string>> best;
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  double kb = 0;
-  std::string unit;
-  while (meminfo >> key >> kb) {
-    std::getline(meminfo, unit);
-    if (key == "MemAvailable:") best = std::make_pair(kb * 1024.0, std::string("MemAvailable"));
-  }
-  rlimit lim{};
-  if (::getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
-    double used = 0;
-    std::ifstream statm("/proc/self/statm");
-    double pages = 0;
-    if (statm >> pages) used = pages * static_cast<double>(::sysconf(_SC_PAGESIZE));
-    const double left = std::max(0.0, static_cast<double>(lim.rlim_cur) - used);
-    if (!best || left < best->first) best = std::make_pair(left, std::string("RLIMIT_AS"));
-  }
-  return best;
-}
-
-std::string human_bytes(double b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  int u = 0;
-  while (b >= 1024.0 && u < 5) {
-    b /= 1024.0;
-    ++u;
-  }
-  return fmt::format("{:.1f} {}", b, units[u]);
-}
-
-/// Throws InputError naming the scenario key when the run's estimated peak memory exceeds what
-/// is available. The estimate: agents (synthetic population x scale x bytes per agent, x 1.5 for
-/// growth through arrivals and the away pool, x 2 for vector growth; x 2 again with checkpoints,
-/// which copy the agents) plus the output series of every replication three times (series,
-/// dataset, file image).
-void check_memory(const Scenario& sc, bool checkpoints) {
-  double persons = 0;
-  for (const double c : sc.synth->counts) persons += c;
-  persons *= sc.run.scale;
-  brocken::storage::ColumnStore probe;
-  (void)brocken::migration::PersonColumns::declare(probe);
-  const auto bpa = static_cast<double>(probe.bytes_per_row());
-  const double agents = persons * bpa * 1.5 * 2.0 * (checkpoints ? 2.0 : 1.0);
-  const auto nd = static_cast<double>(sc.region->districts.size());
-  const auto nb = static_cast<double>(sc.run.output_age_bands.size());
-  const double per_month =
-      nd * (static_cast<double>(brocken::migration::district_variable_names().size()) + nb * 8 + 3 +
-            1 + 4 + 2) +
-      static_cast<double>(sc.policies.size()) + 2;
-  const double series = per_month * sc.run.months * sc.run.replications * 8.0 * 3.0;
-  const double need = agents + series;
-  const auto avail = available_memory();
+/// Throws InputError naming the scenario key to lower when the run's estimated peak memory
+/// exceeds what is available.
+void check_memory(const Scenario& sc, int threads, double resume_bytes) {
+  const brocken::tools::MemoryEstimate est =
+      brocken::tools::estimate_run(sc, threads, resume_bytes);
+  const double need = est.peak();
+  const auto avail = brocken::tools::available_memory();
   if (!avail || need <= avail->first) return;
-  const bool by_series = series > agents;
+  const bool by_series = est.series * 4.0 > est.agents + est.checkpoint;
   const std::string key =
       by_series ? (sc.run.replications > 1 ? "replications" : "months") : "population.scale";
   const brocken::scenario::Node* node = nullptr;
@@ -233,37 +194,89 @@ void check_memory(const Scenario& sc, bool checkpoints) {
   brocken::scenario::Diagnostics diags;
   diags.add(
       node != nullptr ? node->pos() : brocken::scenario::SourcePos{sc.doc.file.string(), 0, 0}, key,
-      fmt::format("the run needs about {} of memory ({:.0f} agents x {:.0f} bytes with "
-                  "margins for growth{}, plus {} for the series of {} months x {} "
-                  "replication{}), but only {} is available ({}); lower {}",
-                  human_bytes(need), persons, bpa, checkpoints ? " and checkpoints" : "",
-                  human_bytes(series), sc.run.months, sc.run.replications,
-                  sc.run.replications == 1 ? "" : "s", human_bytes(avail->first), avail->second,
-                  key));
+      fmt::format("the run needs about {} of memory ({}), but only {} is available ({}); lower {}",
+                  brocken::tools::human_bytes(need), est.describe(),
+                  brocken::tools::human_bytes(avail->first), avail->second, key));
   diags.throw_if_any();
 }
 
 // ---------------------------------------------------------------------------------------------
-// The run loop, shared by `run` and `resume`.
+// Files a run owns: its output, its checkpoint and the checkpoint's series journal.
+
+/// A file this run wrote or resumed from, identified by device and inode: the only files a run
+/// ever removes are those whose name still leads to the same inode.
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool valid = false;
+  static FileId of(const fs::path& p) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+    return FileId{st.st_dev, st.st_ino, true};
+  }
+  [[nodiscard]] bool same(const FileId& o) const {
+    return valid && o.valid && dev == o.dev && ino == o.ino;
+  }
+};
+
+fs::path journal_path(const fs::path& checkpoint) {
+  return fs::path(checkpoint.string() + ".series");
+}
+
+/// Removes `path` only if it is still the file `id` (this run's own file).
+void remove_own(const fs::path& path, const FileId& id) {
+  if (id.valid && FileId::of(path).same(id)) {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+}
 
 /// Everything a run carries from month to month besides the model's own state.
 struct Job {
   Scenario sc;
   std::string scenario_file;  ///< as typed (provenance)
-  std::string scenario_path;  ///< absolute, to load it again on resume
   std::vector<std::string> sets;
   std::vector<brocken::migration::Series> finished;  ///< replications done
   std::unique_ptr<ModelRun> current;                 ///< a restored replication in progress
   std::size_t peak_agents = 0;
   std::size_t bytes_per_agent = 0;
   double wall_before = 0;  ///< seconds spent by earlier processes (resumed runs)
+  // The series journal (engine/io/journal.hpp): finished replications written once each.
+  std::optional<brocken::io::JournalWriter> journal;
+  std::size_t journaled = 0;       ///< finished replications in the journal's valid part
+  std::uint64_t resume_bytes = 0;  ///< journal bytes valid in the checkpoint resumed from
+  std::uint64_t resume_hash = 0;
+  bool continue_journal = false;  ///< the journal resumed from is the one written to
+  // This run's own files, removed when the output is written.
+  FileId own_checkpoint;
+  FileId own_journal;
+  int checkpoints_written = 0;
 };
 
-/// Saves the job (finished replications, the replication in progress, counters) as a checkpoint.
-void save_checkpoint(const Job& job, const ModelRun* current, const fs::path& path, double wall) {
+/// Appends the finished replications not yet in the journal, then writes the checkpoint that
+/// counts them (the order that keeps every checkpoint's journal bytes on disk).
+void save_checkpoint(Job& job, const ModelRun* current, const fs::path& path,
+                     const std::string& owner, double wall, bool stats = false) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const fs::path jpath = journal_path(path);
+  const std::uint64_t journal_before = job.journal ? job.journal->bytes() : 0;
+  if (!job.journal) {
+    if (job.continue_journal) {
+      job.journal.emplace(jpath, owner, job.resume_bytes, job.resume_hash);
+    } else {
+      job.journal.emplace(jpath, owner, 0, 0);
+      job.journaled = 0;
+    }
+    job.own_journal = FileId::of(jpath);
+  }
+  for (; job.journaled < job.finished.size(); ++job.journaled) {
+    brocken::io::MemoryArchive rec;
+    rec.put_scalar<std::uint64_t>("replication", job.journaled);
+    brocken::migration::save_series(job.finished[job.journaled], rec, "series");
+    job.journal->append(brocken::io::serialize_archive(rec));
+  }
   brocken::io::MemoryArchive ar;
   ar.put_text("run/scenario_file", job.scenario_file);
-  ar.put_text("run/scenario_path", job.scenario_path);
   ar.put_text("run/scenario_resolved_yaml", job.sc.doc.resolved_yaml);
   ar.put_scalar<std::uint64_t>("run/set_count", job.sets.size());
   for (std::size_t i = 0; i < job.sets.size(); ++i) {
@@ -273,14 +286,26 @@ void save_checkpoint(const Job& job, const ModelRun* current, const fs::path& pa
   ar.put_scalar<std::int64_t>("run/replications", job.sc.run.replications);
   ar.put_scalar<std::int64_t>("run/months", job.sc.run.months);
   ar.put_scalar<std::uint64_t>("progress/finished", job.finished.size());
+  ar.put_scalar<std::uint64_t>("progress/journal_bytes", job.journal->bytes());
+  ar.put_scalar<std::uint64_t>("progress/journal_hash", job.journal->hash());
   ar.put_scalar<std::uint64_t>("progress/peak_agents", job.peak_agents);
   ar.put_scalar<std::uint64_t>("progress/bytes_per_agent", job.bytes_per_agent);
   ar.put_scalar<double>("progress/wall_time_seconds", wall);
-  for (std::size_t r = 0; r < job.finished.size(); ++r) {
-    brocken::migration::save_series(job.finished[r], ar, fmt::format("finished/{}", r));
-  }
   if (current != nullptr) current->save(ar, "current");
-  brocken::io::write_checkpoint(ar, path);
+  brocken::io::write_checkpoint(ar, path, brocken::io::this_build(), owner);
+  job.own_checkpoint = FileId::of(path);
+  ++job.checkpoints_written;
+  if (stats) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    std::cerr << fmt::format(
+        "checkpoint {}: {:.1f} ms, {} finished replication{}, checkpoint file {} bytes, "
+        "journal +{} bytes (total {})\n",
+        job.checkpoints_written,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
+        job.finished.size(), job.finished.size() == 1 ? "" : "s", ec ? 0 : size,
+        job.journal->bytes() - journal_before, job.journal->bytes());
+  }
 }
 
 std::string resume_hint(const LoopOptions& o) {
@@ -290,6 +315,42 @@ std::string resume_hint(const LoopOptions& o) {
   if (o.every > 0) cmd += fmt::format(" --checkpoint-every {}", o.every);
   if (o.force) cmd += " --force";
   return cmd;
+}
+
+/// Out of memory during the run: the work done is kept in a checkpoint where possible.
+int out_of_memory(Job& job, const LoopOptions& o, const std::string& where, bool state_intact,
+                  std::unique_ptr<ModelRun>& run, double wall) {
+  // The replication in progress is lost when the allocation failed inside its month (its state
+  // is half-updated); free it first, which also makes room for the checkpoint.
+  if (!state_intact) run.reset();
+  std::cerr << fmt::format("error: out of memory {}\n", where);
+  bool saved = false;
+  try {
+    // A checkpoint only helps when it holds more than the one on disk: finished replications
+    // since, or an intact replication in progress.
+    save_checkpoint(job, run.get(), o.checkpoint, o.owner, wall);
+    saved = true;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: not enough memory to write a checkpoint either\n";
+  } catch (const brocken::io::OutputError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+  }
+  std::error_code ec;
+  if (saved) {
+    std::cerr << fmt::format(
+        "checkpoint written to '{}' ({} of {} replications finished{}); with more memory, "
+        "resume with: {}\n",
+        o.checkpoint.string(), job.finished.size(), job.sc.run.replications,
+        run ? ", the one in progress kept" : "; the one in progress restarts from its first month",
+        resume_hint(o));
+  } else if (fs::exists(o.checkpoint, ec)) {
+    std::cerr << fmt::format("the last good checkpoint is '{}'; resume with: {}\n",
+                             o.checkpoint.string(), resume_hint(o));
+  } else {
+    std::cerr << "no checkpoint could be written; run again with more memory (or a smaller "
+                 "population.scale, fewer replications or months)\n";
+  }
+  return kExitOutOfMemory;
 }
 
 int run_loop(Job& job, const LoopOptions& o, const brocken::policy::Registry& registry,
@@ -302,16 +363,30 @@ int run_loop(Job& job, const LoopOptions& o, const brocken::policy::Registry& re
   };
   const bool tty = isatty(STDERR_FILENO) == 1 && !o.quiet;
   Progress progress(tty, sc.run.months);
-  bool wrote_checkpoint = false;
   for (int rep = static_cast<int>(job.finished.size()); rep < sc.run.replications; ++rep) {
-    std::unique_ptr<ModelRun> run =
-        job.current
-            ? std::move(job.current)
-            : std::make_unique<ModelRun>(sc, static_cast<std::uint32_t>(rep), exec, registry);
+    std::unique_ptr<ModelRun> run;
+    try {
+      run = job.current
+                ? std::move(job.current)
+                : std::make_unique<ModelRun>(sc, static_cast<std::uint32_t>(rep), exec, registry);
+    } catch (const std::bad_alloc&) {
+      progress.finish();
+      return out_of_memory(job, o, fmt::format("starting replication {}", rep + 1), false, run,
+                           wall_now());
+    }
     if (job.bytes_per_agent == 0) job.bytes_per_agent = run->bytes_per_agent();
     while (run) {
       if (run->tick() < sc.run.months) {
-        run->step();
+        try {
+          run->step();
+        } catch (const std::bad_alloc&) {
+          progress.finish();
+          const int idx = sc.run.start.index() + run->tick();
+          return out_of_memory(job, o,
+                               fmt::format("in month {:04d}-{:02d} of replication {}/{}", idx / 12,
+                                           idx % 12 + 1, rep + 1, sc.run.replications),
+                               false, run, wall_now());
+        }
         job.peak_agents = std::max(job.peak_agents, run->agent_count());
         const int idx = sc.run.start.index() + run->tick() - 1;
         progress.update(run->tick(), rep, sc.run.replications,
@@ -328,16 +403,24 @@ int run_loop(Job& job, const LoopOptions& o, const brocken::policy::Registry& re
       const bool periodic = o.every > 0 && done % o.every == 0 && !last;
       if (sig == 0 && !periodic) continue;
       try {
-        save_checkpoint(job, run.get(), o.checkpoint, wall_now());
-        wrote_checkpoint = true;
+        save_checkpoint(job, run.get(), o.checkpoint, o.owner, wall_now(), o.checkpoint_stats);
       } catch (const brocken::io::OutputError& e) {
         progress.finish();
         std::cerr << "error: " << e.what() << '\n';
         std::error_code ec;
-        if (wrote_checkpoint || fs::exists(o.checkpoint, ec)) {
+        if (fs::exists(o.checkpoint, ec)) {
           std::cerr << fmt::format("the last good checkpoint is '{}'\n", o.checkpoint.string());
         }
         return kExitOutput;
+      } catch (const std::bad_alloc&) {
+        progress.finish();
+        std::cerr << "error: out of memory while writing a checkpoint\n";
+        std::error_code ec;
+        if (fs::exists(o.checkpoint, ec)) {
+          std::cerr << fmt::format("the last good checkpoint is '{}'; resume with: {}\n",
+                                   o.checkpoint.string(), resume_hint(o));
+        }
+        return kExitOutOfMemory;
       }
       if (sig != 0) {
         progress.finish();
@@ -354,15 +437,49 @@ int run_loop(Job& job, const LoopOptions& o, const brocken::policy::Registry& re
   progress.finish();
   const double wall = wall_now();
 
-  std::vector<const brocken::migration::Series*> series;
-  series.reserve(job.finished.size());
-  for (const auto& s : job.finished) series.push_back(&s);
-  brocken::io::Attributes attrs = brocken::tools::provenance_attributes(
-      sc, job.scenario_file, o.threads, job.bytes_per_agent, job.peak_agents);
-  attrs["wall_time_seconds"] = wall;
-  attrs["created_utc"] = utc_now();
-  const auto dataset = brocken::migration::make_dataset(
-      sc, series, brocken::tools::policy_names(sc), std::move(attrs));
+  // The output is written before anything is printed: a closed standard output (`| head`) can
+  // cost the table, never the file.
+  std::uint64_t hash = 0;
+  try {
+    std::vector<const brocken::migration::Series*> series;
+    series.reserve(job.finished.size());
+    for (const auto& s : job.finished) series.push_back(&s);
+    brocken::io::Attributes attrs = brocken::tools::provenance_attributes(
+        sc, job.scenario_file, o.threads, job.bytes_per_agent, job.peak_agents);
+    attrs["wall_time_seconds"] = wall;
+    attrs["created_utc"] = utc_now();
+    const auto dataset = brocken::migration::make_dataset(
+        sc, series, brocken::tools::policy_names(sc), std::move(attrs));
+    if (o.hash) hash = brocken::tools::dataset_hash(dataset);
+    brocken::io::write_hdf5(dataset, o.output, o.force);
+  } catch (const brocken::io::OutputError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    // Keep the work: a checkpoint of the finished run writes just the output when resumed.
+    try {
+      save_checkpoint(job, nullptr, o.checkpoint, o.owner, wall);
+      std::cerr << fmt::format(
+          "the finished run is kept in the checkpoint '{}'; after fixing "
+          "the problem: {}\n",
+          o.checkpoint.string(), resume_hint(o));
+    } catch (const std::exception& ce) {
+      std::cerr << "error: no checkpoint of the finished run could be written either: " << ce.what()
+                << '\n';
+      std::error_code ec;
+      if (fs::exists(o.checkpoint, ec)) {
+        std::cerr << fmt::format(
+            "the last good checkpoint '{}' is kept; after fixing the "
+            "problem: {}\n",
+            o.checkpoint.string(), resume_hint(o));
+      }
+    }
+    return kExitOutput;
+  } catch (const std::bad_alloc&) {
+    std::unique_ptr<ModelRun> none;
+    return out_of_memory(job, o, "while assembling the output file", true, none, wall);
+  }
+  // The output supersedes this run's checkpoint; nothing else is ever removed.
+  remove_own(o.checkpoint, job.own_checkpoint);
+  remove_own(journal_path(o.checkpoint), job.own_journal);
 
   if (!o.quiet) {
     brocken::tools::print_yearly_summary(std::cout, sc, job.finished.front());
@@ -372,23 +489,9 @@ int run_loop(Job& job, const LoopOptions& o, const brocken::policy::Registry& re
                              sc.run.replications == 1 ? "" : "s", o.threads,
                              o.threads == 1 ? "" : "s", wall);
   }
-  if (o.hash)
-    std::cout << fmt::format("state hash: {:016x}\n", brocken::tools::dataset_hash(dataset));
-  try {
-    brocken::io::write_hdf5(dataset, o.output, o.force);
-  } catch (const brocken::io::OutputError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    std::error_code ec;
-    if (fs::exists(o.checkpoint, ec)) {
-      std::cerr << fmt::format("the checkpoint '{}' is kept; after freeing space: {}\n",
-                               o.checkpoint.string(), resume_hint(o));
-    }
-    return kExitOutput;
-  }
-  // The output supersedes the checkpoint.
-  std::error_code ec;
-  fs::remove(o.checkpoint, ec);
+  if (o.hash) std::cout << fmt::format("state hash: {:016x}\n", hash);
   if (!o.quiet) std::cout << "wrote " << o.output << '\n';
+  std::cout.flush();
   return 0;
 }
 
@@ -402,22 +505,117 @@ bool same_file_name(const fs::path& a, const fs::path& b) {
   return ca == cb;
 }
 
-/// The checkpoint may be written: its directory exists and is writable, it is not the output,
-/// and (without --force) no checkpoint of an interrupted run would be replaced.
-void check_checkpoint_target(const fs::path& ckpt, const std::string& output, bool force,
-                             bool resuming_it) {
-  if (same_file_name(ckpt, output)) {
-    throw brocken::io::OutputError("the checkpoint '" + ckpt.string() +
-                                   "' would be the output file; choose another --checkpoint");
+/// The locks a run holds on its paths, released (and the lock files removed) on return.
+struct RunLocks {
+  std::vector<brocken::io::PathLock> held;
+};
+
+/// Takes the locks of `paths` (deduplicated), in a fixed order. Throws LockError / OutputError.
+RunLocks lock_paths(std::vector<fs::path> paths, const std::string& command) {
+  std::vector<std::string> keys;
+  for (auto& p : paths) {
+    std::error_code ec;
+    const fs::path c = fs::weakly_canonical(p, ec);
+    keys.push_back(ec ? fs::absolute(p).lexically_normal().string() : c.string());
+  }
+  std::vector<std::size_t> order(paths.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](auto x, auto y) { return keys[x] < keys[y]; });
+  RunLocks locks;
+  std::string last;
+  const std::string holder = brocken::io::describe_this_process(command);
+  for (const auto i : order) {
+    if (keys[i] == last) continue;
+    last = keys[i];
+    locks.held.emplace_back(paths[i], holder);
+  }
+  return locks;
+}
+
+/// An existing file at `path` that this run would replace is a checkpoint (or journal) of the
+/// same output; anything else is never touched. Throws OutputError.
+void check_replaceable(const fs::path& path, bool journal, const std::string& owner,
+                       const std::string& output) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec))) return;
+  std::string found;
+  if (journal) {
+    found = brocken::io::journal_owner(path);
+  } else {
+    try {
+      found = brocken::io::peek_checkpoint(path).owner;
+    } catch (const brocken::io::CheckpointError&) {
+      found.clear();
+    }
+  }
+  if (found == owner) return;
+  throw brocken::io::OutputError(fmt::format(
+      "'{}' exists and is not {} of the output '{}', so brocken will not replace it, not even "
+      "with --force; choose another --checkpoint, or move the file away",
+      path.string(), journal ? "the series journal of a checkpoint" : "a checkpoint", output));
+}
+
+/// The checkpoint may be written: it is not the output, its directory is usable, and an
+/// existing file there is this run's to replace: the checkpoint being resumed, or, with --force,
+/// a checkpoint of the same output. Without --force an existing checkpoint is refused.
+void check_checkpoint_target(const LoopOptions& o, bool resuming_it) {
+  const fs::path& ckpt = o.checkpoint;
+  const fs::path journal = journal_path(ckpt);
+  for (const fs::path& p : {ckpt, journal}) {
+    if (same_file_name(p, o.output)) {
+      throw brocken::io::OutputError("the checkpoint '" + ckpt.string() +
+                                     "' would overwrite the output file; choose another "
+                                     "--checkpoint");
+    }
   }
   brocken::io::check_output_target(ckpt, true);
+  if (resuming_it) return;
   std::error_code ec;
-  if (!force && !resuming_it && fs::exists(fs::symlink_status(ckpt, ec))) {
+  const bool exists = fs::exists(fs::symlink_status(ckpt, ec));
+  if (!o.force && exists) {
     throw brocken::io::OutputError(
         "checkpoint '" + ckpt.string() + "' exists (an interrupted run?); continue it with `" +
-        "brocken resume " + shell_word(ckpt.string()) + " -o " + shell_word(output) +
+        "brocken resume " + shell_word(ckpt.string()) + " -o " + shell_word(o.output) +
         "`, or pass --force to start again and replace it");
   }
+  check_replaceable(ckpt, false, o.owner, o.output);
+  check_replaceable(journal, true, o.owner, o.output);
+}
+
+/// The command line as a string, for lock files.
+std::string command_line(const LoopOptions& o, const std::string& verb, const std::string& what) {
+  return fmt::format("{} {} {} -o {}", shell_word(o.argv0), verb, shell_word(what),
+                     shell_word(o.output));
+}
+
+/// Output, checkpoint and lock checks for a run or resume. Returns exit code 0 when usable.
+int prepare_outputs(LoopOptions& lo, RunLocks& locks, const std::string& verb,
+                    const std::string& what, const std::optional<fs::path>& resumed) {
+  try {
+    lo.owner = brocken::io::owner_tag(lo.output);
+    brocken::io::check_output_target(lo.output, lo.force);
+    std::vector<fs::path> paths{lo.output, lo.checkpoint};
+    if (resumed) paths.push_back(*resumed);
+    locks = lock_paths(paths, command_line(lo, verb, what));
+    // Checked again now that the paths are ours (another run may have finished meanwhile).
+    brocken::io::check_output_target(lo.output, lo.force);
+    check_checkpoint_target(lo, resumed && same_file_name(lo.checkpoint, *resumed));
+  } catch (const brocken::io::LockError& e) {
+    std::cerr << "error: " << e.what() << "; wait for it to finish, or choose another output\n";
+    return kExitInput;
+  } catch (const brocken::io::OutputError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kExitInput;
+  }
+  return 0;
+}
+
+/// A stop signal that arrived before the month loop: nothing was written.
+int stopped_early() {
+  const int sig = g_stop_signal;
+  std::cerr << fmt::format("interrupted by {} before the first month; nothing was written\n",
+                           sig == SIGINT ? "SIGINT" : "SIGTERM");
+  return 128 + sig;
 }
 
 int run_command(const RunOptions& o) {
@@ -428,52 +626,29 @@ int run_command(const RunOptions& o) {
   Job job;
   try {
     job.sc = brocken::migration::load_scenario(o.scenario, o.sets, registry);
-    check_memory(job.sc, lo.every > 0);
+    check_memory(job.sc, lo.threads, 0);
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
     return kExitInput;
   }
-  try {
-    brocken::io::check_output_target(lo.output, lo.force);
-    check_checkpoint_target(lo.checkpoint, lo.output, lo.force, false);
-  } catch (const brocken::io::OutputError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return kExitInput;
+  RunLocks locks;
+  if (const int rc = prepare_outputs(lo, locks, "run", o.scenario, std::nullopt); rc != 0) {
+    return rc;
   }
+  // With --force, a leftover checkpoint of the same output (proved by its owner tag in
+  // check_checkpoint_target) is this run's to replace, and to remove when the output is written.
+  job.own_checkpoint = FileId::of(lo.checkpoint);
+  job.own_journal = FileId::of(journal_path(lo.checkpoint));
   job.scenario_file = o.scenario;
-  job.scenario_path = fs::absolute(o.scenario).lexically_normal().string();
   job.sets = o.sets;
+  if (g_stop_signal != 0) return stopped_early();
   const brocken::sched::Executor exec(lo.threads);
   return run_loop(job, lo, registry, exec);
-}
-
-/// The first line where two texts differ (1-based), for the scenario-mismatch message.
-std::string first_difference(const std::string& a, const std::string& b) {
-  std::istringstream sa(a);
-  std::istringstream sb(b);
-  std::string la;
-  std::string lb;
-  for (int line = 1;; ++line) {
-    const bool ga = static_cast<bool>(std::getline(sa, la));
-    const bool gb = static_cast<bool>(std::getline(sb, lb));
-    if (!ga && !gb) return "";
-    if (!ga || !gb || la != lb) {
-      return fmt::format("line {} of the resolved scenario: checkpoint has '{}', now '{}'", line,
-                         ga ? la : "<end>", gb ? lb : "<end>");
-    }
-  }
 }
 
 int resume_command(const ResumeOptions& o) {
   brocken::policy::Registry registry;
   brocken::migration::register_policies(registry);
-  brocken::io::MemoryArchive ar;
-  try {
-    ar = brocken::io::read_checkpoint(o.checkpoint);
-  } catch (const brocken::io::CheckpointError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return kExitInput;
-  }
   Job job;
   LoopOptions lo = o.loop;
   lo.checkpoint = o.checkpoint_out.empty() ? fs::path(o.checkpoint) : fs::path(o.checkpoint_out);
@@ -481,10 +656,42 @@ int resume_command(const ResumeOptions& o) {
     std::cerr << fmt::format("error: checkpoint '{}' cannot be used: {}\n", o.checkpoint, why);
     return kExitInput;
   };
+  // Only the trailer is read before the locks are taken and the memory is checked.
+  brocken::io::CheckpointInfo info;
+  try {
+    info = brocken::io::peek_checkpoint(o.checkpoint);
+  } catch (const brocken::io::CheckpointError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kExitInput;
+  }
+  RunLocks locks;
+  if (const int rc = prepare_outputs(lo, locks, "resume", o.checkpoint, fs::path(o.checkpoint));
+      rc != 0) {
+    return rc;
+  }
+  {
+    const double need = brocken::tools::checkpoint_read_bytes(static_cast<double>(info.body_bytes));
+    const auto avail = brocken::tools::available_memory();
+    if (avail && need > avail->first) {
+      return bad(fmt::format(
+          "reading it needs about {} of memory, but only {} is available ({}); the checkpoint "
+          "itself is fine: resume it where more memory is available",
+          brocken::tools::human_bytes(need), brocken::tools::human_bytes(avail->first),
+          avail->second));
+    }
+  }
+  const FileId resumed_id = FileId::of(o.checkpoint);
+  brocken::io::MemoryArchive ar;
+  try {
+    ar = brocken::io::read_checkpoint(o.checkpoint);
+  } catch (const brocken::io::CheckpointError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kExitInput;
+  }
+  if (g_stop_signal != 0) return stopped_early();
   std::string resolved;
   try {
     job.scenario_file = ar.get_text("run/scenario_file");
-    job.scenario_path = ar.get_text("run/scenario_path");
     resolved = ar.get_text("run/scenario_resolved_yaml");
     const auto n = ar.get_scalar<std::uint64_t>("run/set_count");
     if (n > 100000) return bad("entry 'run/set_count' is implausible");
@@ -493,31 +700,22 @@ int resume_command(const ResumeOptions& o) {
   } catch (const brocken::io::ArchiveError& e) {
     return bad(e.what());
   }
+  // The run continues the scenario it started with: the resolved copy in the checkpoint (with
+  // absolute paths), not the file, which may have changed, moved, or been a pipe.
   try {
-    job.sc = brocken::migration::load_scenario(job.scenario_path, job.sets, registry);
+    job.sc = brocken::migration::load_resolved_scenario(
+        resolved, fmt::format("{} (its scenario)", o.checkpoint), registry);
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
-    std::cerr << fmt::format("error: checkpoint '{}': its scenario '{}' no longer loads\n",
-                             o.checkpoint, job.scenario_path);
-    return kExitInput;
+    return bad("the scenario it holds no longer loads (its data directory moved or changed?)");
   }
   if (job.sc.doc.resolved_yaml != resolved) {
-    return bad(fmt::format("its scenario '{}' has changed since the checkpoint was written ({})",
-                           job.scenario_path,
-                           first_difference(resolved, job.sc.doc.resolved_yaml)));
+    return bad("the scenario it holds does not resolve to itself (it was not written by brocken)");
   }
   try {
-    check_memory(job.sc, lo.every > 0);
+    check_memory(job.sc, lo.threads, static_cast<double>(info.body_bytes));
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
-    return kExitInput;
-  }
-  try {
-    brocken::io::check_output_target(lo.output, lo.force);
-    check_checkpoint_target(lo.checkpoint, lo.output, lo.force,
-                            same_file_name(lo.checkpoint, o.checkpoint));
-  } catch (const brocken::io::OutputError& e) {
-    std::cerr << "error: " << e.what() << '\n';
     return kExitInput;
   }
   // The restored run keeps a pointer to the executor, which therefore lives in this function.
@@ -530,9 +728,36 @@ int resume_command(const ResumeOptions& o) {
     job.peak_agents = ar.get_scalar<std::uint64_t>("progress/peak_agents");
     job.bytes_per_agent = ar.get_scalar<std::uint64_t>("progress/bytes_per_agent");
     job.wall_before = ar.get_scalar<double>("progress/wall_time_seconds");
+    if (!(job.wall_before >= 0 && job.wall_before < 1e10)) {
+      return bad("entry 'progress/wall_time_seconds' is implausible");
+    }
+    if (job.peak_agents > (std::size_t{1} << 40U))
+      return bad("entry 'progress/peak_agents' is implausible");
+    job.resume_bytes = ar.get_scalar<std::uint64_t>("progress/journal_bytes");
+    job.resume_hash = ar.get_scalar<std::uint64_t>("progress/journal_hash");
+    const fs::path jpath = journal_path(o.checkpoint);
+    std::vector<std::vector<unsigned char>> records;
+    try {
+      records = brocken::io::read_journal(jpath, job.resume_bytes, job.resume_hash, finished);
+    } catch (const std::runtime_error& e) {
+      return bad(e.what());
+    }
     for (std::uint64_t r = 0; r < finished; ++r) {
-      job.finished.push_back(brocken::migration::restore_series(ar, fmt::format("finished/{}", r),
-                                                                job.sc, job.sc.run.months));
+      const brocken::io::MemoryArchive rec = brocken::io::deserialize_archive(records[r]);
+      records[r] = {};
+      if (rec.get_scalar<std::uint64_t>("replication") != r) {
+        return bad(fmt::format("record {} of its series journal is of another replication", r));
+      }
+      job.finished.push_back(
+          brocken::migration::restore_series(rec, "series", job.sc, job.sc.run.months));
+    }
+    job.journaled = finished;
+    // Further checkpoints go to the same file: continue its journal (it is this run's own).
+    job.continue_journal = same_file_name(lo.checkpoint, o.checkpoint) &&
+                           brocken::io::journal_owner(jpath) == lo.owner;
+    if (same_file_name(lo.checkpoint, o.checkpoint)) {
+      job.own_checkpoint = resumed_id;
+      job.own_journal = FileId::of(jpath);
     }
     if (ar.contains("current/tick")) {
       if (finished == static_cast<std::uint64_t>(job.sc.run.replications)) {
@@ -541,11 +766,19 @@ int resume_command(const ResumeOptions& o) {
       job.current =
           std::make_unique<ModelRun>(job.sc, static_cast<std::uint32_t>(finished), exec, registry);
       job.current->restore(ar, "current");
+      if (job.bytes_per_agent != job.current->bytes_per_agent()) {
+        return bad("entry 'progress/bytes_per_agent' does not match this build");
+      }
     }
   } catch (const brocken::io::ArchiveError& e) {
     return bad(e.what());
+  } catch (const std::bad_alloc&) {
+    return bad(
+        "not enough memory to restore it (the checkpoint itself is fine; resume it where "
+        "more memory is available)");
   }
   ar = brocken::io::MemoryArchive{};  // release the copy of the agents
+  if (g_stop_signal != 0) return stopped_early();
   return run_loop(job, lo, registry, exec);
 }
 
@@ -558,6 +791,9 @@ int validate_command(const std::string& file, const std::vector<std::string>& se
                              file, sc.run.months, sc.run.start.year, sc.run.start.month,
                              sc.region->districts.size(), sc.policies.size(),
                              sc.policies.size() == 1 ? "y" : "ies");
+    const brocken::tools::MemoryEstimate est = brocken::tools::estimate_run(sc, 1, 0);
+    std::cout << fmt::format("memory: a run needs about {} at 1 thread ({})\n",
+                             brocken::tools::human_bytes(est.peak()), est.describe());
     return 0;
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
@@ -576,16 +812,23 @@ int synth_command(const std::string& file, const std::vector<std::string>& sets,
     print_diagnostics(e);
     return kExitInput;
   }
-  brocken::tools::print_synth_report(std::cout, sc);
-  if (csv.empty()) return 0;
-  try {
-    brocken::io::check_output_target(csv, force);
-    brocken::tools::write_synth_csv(sc, csv);
-  } catch (const brocken::io::OutputError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return kExitInput;
+  if (!csv.empty()) {
+    try {
+      brocken::io::check_output_target(csv, force);
+    } catch (const brocken::io::OutputError& e) {
+      std::cerr << "error: " << e.what() << '\n';
+      return kExitInput;
+    }
+    // The file first, the report after: a closed standard output cannot cost the file.
+    try {
+      brocken::tools::write_synth_csv(sc, csv, force);
+    } catch (const brocken::io::OutputError& e) {
+      std::cerr << "error: " << e.what() << '\n';
+      return kExitOutput;
+    }
   }
-  std::cout << "wrote " << csv << '\n';
+  brocken::tools::print_synth_report(std::cout, sc);
+  if (!csv.empty()) std::cout << "wrote " << csv << '\n';
   return 0;
 }
 
@@ -617,6 +860,8 @@ int cli_main(int argc, char** argv) {
                     "write a checkpoint every N months of each replication (0: only when "
                     "interrupted)")
         ->check(CLI::Range(0, 100000));
+    cmd->add_flag("--checkpoint-stats", lo.checkpoint_stats,
+                  "print the time and bytes of every checkpoint on stderr");
   };
 
   RunOptions ro;
@@ -669,10 +914,10 @@ int cli_main(int argc, char** argv) {
   }
   try {
     const std::string argv0 = argc > 0 && argv[0] != nullptr ? argv[0] : "brocken";
-    if (run->parsed() || resume->parsed()) {
-      ignore_sigxfsz();
-      install_signal_handlers();
-    }
+    // Every command that writes files reports a file-size limit as an error (exit 3) instead
+    // of dying halfway through a temporary file.
+    ignore_sigxfsz();
+    if (run->parsed() || resume->parsed()) install_signal_handlers();
     if (run->parsed()) {
       ro.loop.argv0 = argv0;
       return run_command(ro);
@@ -698,6 +943,9 @@ int cli_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed standard output (`brocken run ... | head -1`) must not kill the process before the
+  // output file is written: writes to the pipe fail (EPIPE) and are ignored instead.
+  std::signal(SIGPIPE, SIG_IGN);
   // cli_main reports errors of the commands itself; this catches what escapes the command line
   // setup (e.g. std::bad_alloc), so that no exception leaves main.
   try {

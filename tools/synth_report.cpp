@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <span>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -78,39 +79,28 @@ void print_synth_report(std::ostream& out, const migration::Scenario& sc) {
   }
 }
 
-void write_synth_csv(const migration::Scenario& sc, const std::filesystem::path& path) {
+void write_synth_csv(const migration::Scenario& sc, const std::filesystem::path& path, bool force) {
+  // Built in memory and written like every other output file (io::write_file_atomically): a
+  // full disk or a file-size limit leaves no partial file and no temporary file behind.
   const auto& p = *sc.synth;
-  const auto tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
-  {
-    std::ofstream f(tmp);
-    f << "# Synthetic starting population (31.12." << sc.run.start.year - 1
-      << "), expected persons at full scale, fitted by IPF (brocken synth; docs/model.md)\n";
-    f << "ags,age,sex,nationality,persons\n";
-    constexpr std::array<const char*, 2> kSex{"male", "female"};
-    constexpr std::array<const char*, 3> kNat{"german", "eu", "third_country"};
-    for (std::size_t d = 0; d < p.districts; ++d) {
-      for (std::size_t a = 0; a < p.ages; ++a) {
-        for (std::size_t s = 0; s < 2; ++s) {
-          for (std::size_t n = 0; n < 3; ++n) {
-            f << fmt::format("{},{}{},{},{},{:.6f}\n", sc.region->districts[d].ags, a,
-                             a + 1 == p.ages ? "+" : "", kSex[s], kNat[n], p.at(d, a, s, n));
-          }
+  std::string text = fmt::format(
+      "# Synthetic starting population (31.12.{}), expected persons at full scale, fitted by IPF "
+      "(brocken synth; docs/model.md)\nags,age,sex,nationality,persons\n",
+      sc.run.start.year - 1);
+  constexpr std::array<const char*, 2> kSex{"male", "female"};
+  constexpr std::array<const char*, 3> kNat{"german", "eu", "third_country"};
+  for (std::size_t d = 0; d < p.districts; ++d) {
+    for (std::size_t a = 0; a < p.ages; ++a) {
+      for (std::size_t s = 0; s < 2; ++s) {
+        for (std::size_t n = 0; n < 3; ++n) {
+          text += fmt::format("{},{}{},{},{},{:.6f}\n", sc.region->districts[d].ags, a,
+                              a + 1 == p.ages ? "+" : "", kSex[s], kNat[n], p.at(d, a, s, n));
         }
       }
     }
-    f.flush();
-    if (!f) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw io::OutputError("cannot write '" + path.string() + "'");
-    }
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw io::OutputError("cannot write '" + path.string() + "': " + ec.message());
-  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  io::write_file_atomically(path, std::span<const unsigned char>(bytes, text.size()), force);
 }
 
 }  // namespace brocken::tools

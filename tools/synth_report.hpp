@@ -15,6 +15,7 @@ void print_synth_report(std::ostream& out, const migration::Scenario& sc);
 
 /// @brief Writes the fitted table, long format: ags,age,sex,nationality,persons (full scale;
 /// the last age is the open group). Written to a temporary name and renamed when complete.
-void write_synth_csv(const migration::Scenario& sc, const std::filesystem::path& path);
+/// Atomic (io::write_file_atomically); replaces an existing file only with `force`.
+void write_synth_csv(const migration::Scenario& sc, const std::filesystem::path& path, bool force);
 
 }  // namespace brocken::tools

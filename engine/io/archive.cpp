@@ -1,5 +1,9 @@
 #include "engine/io/archive.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace brocken::io {
@@ -115,6 +119,110 @@ std::size_t MemoryArchive::byte_size() const noexcept {
   std::size_t n = 0;
   for (const auto& [name, e] : entries_) n += e.bytes.size();
   return n;
+}
+
+namespace {
+
+constexpr std::string_view kSerialMagic = "BRKARCH1";
+
+void put_u64(std::vector<unsigned char>& out, std::uint64_t v) {
+  std::array<unsigned char, 8> b{};
+  for (std::size_t i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
+  out.insert(out.end(), b.begin(), b.end());
+}
+
+/// A cursor over serialized bytes that refuses to read past the end.
+struct Cursor {
+  std::span<const unsigned char> bytes;
+  std::size_t at = 0;
+  std::uint64_t u64() {
+    if (bytes.size() - at < 8) throw ArchiveError("serialized archive: truncated");
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(bytes[at + i]) << (8 * i);
+    at += 8;
+    return v;
+  }
+  std::span<const unsigned char> take(std::uint64_t n) {
+    if (n > bytes.size() - at) throw ArchiveError("serialized archive: truncated");
+    const auto out = bytes.subspan(at, static_cast<std::size_t>(n));
+    at += static_cast<std::size_t>(n);
+    return out;
+  }
+};
+
+}  // namespace
+
+void check_finite(std::string_view name, const ArchiveReader::Raw& raw) {
+  const auto bad = [&](std::size_t i, double v) {
+    throw ArchiveError(
+        fmt::format("entry '{}' holds {} at index {}, which is not a finite number", name, v, i));
+  };
+  if (raw.type == ElemType::kF64) {
+    for (std::size_t i = 0; i < raw.count; ++i) {
+      double v = 0;
+      std::memcpy(&v, static_cast<const unsigned char*>(raw.data) + i * 8, 8);
+      if (!std::isfinite(v)) bad(i, v);
+    }
+  } else if (raw.type == ElemType::kF32) {
+    for (std::size_t i = 0; i < raw.count; ++i) {
+      float v = 0;
+      std::memcpy(&v, static_cast<const unsigned char*>(raw.data) + i * 4, 4);
+      if (!std::isfinite(v)) bad(i, static_cast<double>(v));
+    }
+  }
+}
+
+std::vector<unsigned char> serialize_archive(const MemoryArchive& archive) {
+  std::vector<unsigned char> out;
+  out.reserve(archive.byte_size() + archive.entries().size() * 64 + 16);
+  for (const char c : kSerialMagic) out.push_back(static_cast<unsigned char>(c));
+  put_u64(out, archive.entries().size());
+  for (const auto& [name, e] : archive.entries()) {
+    put_u64(out, name.size());
+    out.insert(out.end(), name.begin(), name.end());
+    put_u64(out, static_cast<std::uint64_t>(e.view.type));
+    put_u64(out, e.view.elem_bytes);
+    put_u64(out, e.view.count);
+    out.insert(out.end(), e.bytes.begin(), e.bytes.end());
+  }
+  return out;
+}
+
+MemoryArchive deserialize_archive(std::span<const unsigned char> bytes) {
+  Cursor c{bytes};
+  const auto magic = c.take(kSerialMagic.size());
+  if (!std::equal(magic.begin(), magic.end(), kSerialMagic.begin())) {
+    throw ArchiveError("serialized archive: wrong magic");
+  }
+  const std::uint64_t n = c.u64();
+  if (n > bytes.size()) throw ArchiveError("serialized archive: implausible entry count");
+  MemoryArchive ar;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    const std::uint64_t len = c.u64();
+    if (len > 4096) throw ArchiveError("serialized archive: implausible name length");
+    const auto name_bytes = c.take(len);
+    const std::string name(name_bytes.begin(), name_bytes.end());
+    const std::uint64_t type = c.u64();
+    if (type > static_cast<std::uint64_t>(ElemType::kText)) {
+      throw ArchiveError(fmt::format("serialized archive: entry '{}' has an unknown type", name));
+    }
+    const auto t = static_cast<ElemType>(type);
+    const std::uint64_t elem = c.u64();
+    const std::uint64_t count = c.u64();
+    if (elem == 0 || elem > (1U << 20U) || (t != ElemType::kBytes && elem != elem_size(t)) ||
+        count > bytes.size() / elem) {
+      throw ArchiveError(fmt::format("serialized archive: entry '{}' has invalid sizes", name));
+    }
+    const auto data = c.take(elem * count);
+    try {
+      ar.put_raw(name, t, elem, count, data.data());
+    } catch (const std::exception& e) {
+      throw ArchiveError(fmt::format("serialized archive: {}", e.what()));
+    }
+    check_finite(name, *ar.find(name));
+  }
+  if (c.at != bytes.size()) throw ArchiveError("serialized archive: trailing bytes");
+  return ar;
 }
 
 }  // namespace brocken::io

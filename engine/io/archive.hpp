@@ -197,4 +197,18 @@ class MemoryArchive final : public ArchiveWriter, public ArchiveReader {
 /// @brief Throws std::invalid_argument unless `name` is a valid entry name (see file comment).
 void check_archive_name(std::string_view name);
 
+/// @brief The archive as one byte string (a simple length-prefixed layout: entry count, then per
+/// entry its name, type, element size, count and bytes; little endian), for the series journal
+/// of a checkpoint (engine/io/journal.hpp).
+std::vector<unsigned char> serialize_archive(const MemoryArchive& archive);
+
+/// @brief Reads what serialize_archive() wrote. Throws ArchiveError when the bytes are not such
+/// an archive: a size that runs past the end, an invalid name or type, a duplicate name, or a
+/// floating-point value that is not finite (checkpoints never hold NaN or infinities).
+MemoryArchive deserialize_archive(std::span<const unsigned char> bytes);
+
+/// @brief Throws ArchiveError naming the entry when an f32 or f64 entry holds a value that is
+/// not finite. Everything a checkpoint restores passes through this check.
+void check_finite(std::string_view name, const ArchiveReader::Raw& raw);
+
 }  // namespace brocken::io

@@ -5,6 +5,8 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace brocken::io {
@@ -101,6 +103,55 @@ fs::path temporary_path(const fs::path& path) {
 fs::path parent_dir(const fs::path& path) {
   const fs::path parent = path.parent_path();
   return parent.empty() ? fs::path(".") : parent;
+}
+
+void probe_output_location(const fs::path& path) {
+  const fs::path dir = parent_dir(path);
+  const std::string name = path.filename().string();
+  // The longest name derived from `path`: `<path>.series.tmp-<pid>` (pids have at most 7 digits
+  // on Linux; 10 allows for any pid_t).
+  const std::string longest = name + ".series.tmp-" + std::string(10, '0');
+  errno = 0;
+  const long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
+  const std::size_t limit = name_max > 0 ? static_cast<std::size_t>(name_max) : 255;
+  if (longest.size() > limit) {
+    throw OutputError("cannot write '" + path.string() + "': its name is too long (" +
+                      std::to_string(name.size()) + " bytes; with the suffixes brocken adds for " +
+                      "temporary, lock and series files it needs " +
+                      std::to_string(longest.size()) + ", the file system allows " +
+                      std::to_string(limit) + ")");
+  }
+  struct statfs fs_info {};
+  if (::statfs(dir.c_str(), &fs_info) == 0) {
+    const auto type = static_cast<unsigned long>(fs_info.f_type);  // NOLINT(google-runtime-int)
+    const std::pair<unsigned long, const char*> pseudo[] = {       // NOLINT(google-runtime-int)
+                                                            {PROC_SUPER_MAGIC, "proc"},
+                                                            {SYSFS_MAGIC, "sysfs"},
+                                                            {CGROUP_SUPER_MAGIC, "cgroup"},
+                                                            {CGROUP2_SUPER_MAGIC, "cgroup2"},
+                                                            {DEBUGFS_MAGIC, "debugfs"},
+                                                            {TRACEFS_MAGIC, "tracefs"},
+                                                            {SECURITYFS_MAGIC, "securityfs"},
+                                                            {DEVPTS_SUPER_MAGIC, "devpts"},
+                                                            {BPF_FS_MAGIC, "bpf"}};
+    for (const auto& [magic, fs_name] : pseudo) {
+      if (type == magic) {
+        throw OutputError("cannot write '" + path.string() + "': directory '" + dir.string() +
+                          "' is on the " + fs_name + " pseudo file system, not a place for files");
+      }
+    }
+  }
+  // The real test: create the temporary file (exclusively: never one that exists) and remove it.
+  const fs::path tmp = temporary_path(path);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == EEXIST) return;  // a stale temporary of this pid: the directory is writable
+    throw OutputError("cannot write '" + path.string() + "': creating its temporary file '" +
+                      tmp.string() + "' failed: " + errno_text(err));
+  }
+  ::close(fd);
+  ::unlink(tmp.c_str());
 }
 
 void write_file_atomically(const fs::path& path, std::span<const unsigned char> bytes,

@@ -24,6 +24,13 @@ std::filesystem::path temporary_path(const std::filesystem::path& path);
 /// @brief The directory of `path` ("." when it has none).
 std::filesystem::path parent_dir(const std::filesystem::path& path);
 
+/// @brief Checks, before any work is done, that files named `path` (and its temporary name, and
+/// the other names brocken derives from it: `<path>.lock`, `<path>.series`) can be created in
+/// its directory: each name fits the file system's NAME_MAX, the directory is not on a pseudo
+/// file system (proc, sysfs, cgroup, debugfs, ...), and the temporary file can actually be
+/// created there (it is created and removed again). Throws OutputError naming the path.
+void probe_output_location(const std::filesystem::path& path);
+
 /// @brief Writes `bytes` to `path` atomically (see file comment). With `replace` an existing
 /// file is replaced; without it the rename refuses to replace a file (RENAME_NOREPLACE), and
 /// OutputError says that the file appeared. Any failure (ENOSPC, EFBIG, EIO, ...) removes the

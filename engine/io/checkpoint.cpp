@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -23,8 +24,11 @@
 #include <system_error>
 #include <vector>
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <hdf5.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/core/build_info.hpp"
 #include "engine/io/atomic_file.hpp"
@@ -37,14 +41,15 @@ namespace fs = std::filesystem;
 using namespace h5;  // NOLINT(google-build-using-namespace): the shared HDF5 helpers
 
 constexpr const char* kFormat = "brocken-checkpoint";
-constexpr const char* kFormatVersion = "1";
+constexpr const char* kFormatVersion = "2";
 constexpr std::size_t kMaxDepth = 32;
 /// A trailer of kTrailer bytes after the HDF5 data, which HDF5 ignores (a file may be longer than
-/// its end-of-address). It holds a text line with the length of the HDF5 data and a hash of it,
-/// so that a truncated or damaged file is refused before HDF5 reads any of it (HDF5 1.10 cannot
-/// always close a file whose metadata fails its checksum, and then complains at exit).
-constexpr std::size_t kTrailer = 64;
-constexpr std::string_view kMagic = "BROCKEN CHECKPOINT 1 ";
+/// its end-of-address). It holds a text line with the length of the HDF5 data, a hash of it and
+/// the owner tag, so that a truncated or damaged file is refused before HDF5 reads any of it
+/// (HDF5 1.10 cannot always close a file whose metadata fails its checksum, and then complains
+/// at exit), and a file of the wrong size before any of it is read.
+constexpr std::size_t kTrailer = 128;
+constexpr std::string_view kMagic = "BROCKEN CHECKPOINT 2 ";
 constexpr unsigned char kHdf5Signature[] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1A, '\n'};
 constexpr unsigned kCreationOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
 constexpr std::size_t kMaxEntries = 1U << 20U;
@@ -118,9 +123,11 @@ struct Hasher {
 };
 
 /// FNV-1a 64 of the first `length` bytes of the image, as 16 hex digits.
-std::string image_hash(const std::vector<unsigned char>& image, std::size_t length) {
+std::string image_hash(const std::vector<unsigned char>& image, std::size_t length,
+                       const std::string& owner) {
   Hasher h;
   h.bytes(image.data(), length);
+  h.bytes(owner.data(), owner.size());  // the owner tag is covered too
   return fmt::format("{:016x}", h.h);
 }
 
@@ -175,7 +182,7 @@ hid_t ensure_group(hid_t root, const std::string& path, std::map<std::string, Ha
 }
 
 std::vector<unsigned char> build_image(const MemoryArchive& archive, const CheckpointStamp& stamp,
-                                       const std::string& name) {
+                                       const std::string& name, const std::string& owner) {
   // A name may not be both an entry and a group (a prefix of another entry).
   std::set<std::string, std::less<>> prefixes;
   for (const auto& [n, e] : archive.entries()) {
@@ -242,8 +249,8 @@ std::vector<unsigned char> build_image(const MemoryArchive& archive, const Check
     root.close("closing the root group");
   }
   std::vector<unsigned char> image = flush_and_take_image(file);
-  std::string trailer =
-      fmt::format("{}length {} hash {}\n", kMagic, image.size(), image_hash(image, image.size()));
+  std::string trailer = fmt::format("{}length {} hash {} owner {}\n", kMagic, image.size(),
+                                    image_hash(image, image.size(), owner), owner);
   trailer.resize(kTrailer, '\n');
   image.insert(image.end(), trailer.begin(), trailer.end());
   return image;
@@ -258,23 +265,86 @@ class Bad : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::vector<unsigned char> slurp(const fs::path& path) {
-  std::error_code ec;
-  const auto st = fs::status(path, ec);
-  if (!fs::exists(st)) throw Bad("no such file");
-  if (!fs::is_regular_file(st)) throw Bad("not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw Bad("cannot open it: " + std::error_code(errno, std::generic_category()).message());
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) throw Bad("cannot determine its size");
-  in.seekg(0, std::ios::beg);
-  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
-  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
-    throw Bad("cannot read it");
+/// A file descriptor closed on scope exit.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
   }
-  return bytes;
+};
+
+bool read_at(int fd, unsigned char* p, std::size_t n, std::uint64_t at) {
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t r = ::pread(fd, p + done, n - done, static_cast<off_t>(at + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    done += static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+/// The parsed trailer of an open checkpoint file.
+struct Trailer {
+  std::uint64_t file_bytes = 0;
+  std::uint64_t length = 0;
+  std::string hash;
+  std::string owner;
+};
+
+/// Opens `path` for reading without waiting (a FIFO is refused, never waited on).
+int open_checkpoint(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) throw Bad("no such file");
+    throw Bad("cannot open it: " + std::error_code(err, std::generic_category()).message());
+  }
+  return fd;
+}
+
+/// Reads and checks the trailer (and the HDF5 signature) of an open file: nothing else is read.
+Trailer read_trailer(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw Bad("cannot determine its size");
+  if (!S_ISREG(st.st_mode)) throw Bad("not a regular file");
+  Trailer t;
+  t.file_bytes = static_cast<std::uint64_t>(st.st_size);
+  unsigned char sig[sizeof kHdf5Signature] = {};
+  if (t.file_bytes < sizeof sig || !read_at(fd, sig, sizeof sig, 0) ||
+      !std::equal(std::begin(kHdf5Signature), std::end(kHdf5Signature), sig)) {
+    throw Bad("it is not a brocken checkpoint (not an HDF5 file)");
+  }
+  std::string trailer(kTrailer, '\0');
+  if (t.file_bytes < kTrailer ||
+      !read_at(fd, reinterpret_cast<unsigned char*>(trailer.data()), kTrailer,
+               t.file_bytes - kTrailer) ||
+      trailer.compare(0, kMagic.size(), kMagic) != 0) {
+    throw Bad("it is truncated, damaged or not a brocken checkpoint (its trailer is missing)");
+  }
+  std::uint64_t length = 0;
+  char hash[17] = {};
+  char owner[17] = {};
+  if (std::sscanf(trailer.c_str() + kMagic.size(),
+                  "length %20lu hash %16[0-9a-f] owner %16[0-9a-f]", &length, hash, owner) != 3 ||
+      std::strlen(hash) != 16 || std::strlen(owner) != 16) {
+    throw Bad("its trailer is damaged");
+  }
+  // Exactly the line the writer makes, padding included: no byte of the trailer goes unchecked.
+  std::string expected = fmt::format("{}length {} hash {} owner {}\n", kMagic, length, hash, owner);
+  expected.resize(kTrailer, '\n');
+  if (expected != trailer) throw Bad("its trailer is damaged");
+  if (length > t.file_bytes || length + kTrailer != t.file_bytes) {
+    throw Bad(fmt::format("it is truncated or damaged ({} bytes, its trailer says {})",
+                          t.file_bytes, length + kTrailer));
+  }
+  t.length = length;
+  t.hash = hash;
+  t.owner = owner;
+  return t;
 }
 
 /// @brief A scalar string attribute, or "" with `found` false when there is none.
@@ -312,11 +382,27 @@ std::string require_string_attr(hid_t obj, const char* name) {
 struct Reader {
   MemoryArchive* out;
   std::size_t image_size;
+  hid_t lapl;  ///< link access: external-link traversal refused
   std::size_t entries = 0;
 
   void read_dataset(hid_t loc, const std::string& leaf, const std::string& path) {
     const std::string what = "entry '" + path + "'";
     Handle dset = checked(H5Dopen2(loc, leaf.c_str(), h5p_default()), H5Dclose, "opening " + what);
+    // Only what write_checkpoint writes: contiguous or compact storage in this file, without
+    // filters (no decompression bombs), external files or virtual mappings to other files.
+    {
+      Handle dcpl = checked(H5Dget_create_plist(dset.get()), H5Pclose, "H5Dget_create_plist");
+      const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+      if (layout != H5D_CONTIGUOUS && layout != H5D_COMPACT) {
+        throw Bad(what +
+                  " is not stored contiguously in the file (chunked or virtual storage "
+                  "is never written to a checkpoint)");
+      }
+      if (H5Pget_external_count(dcpl.get()) != 0) {
+        throw Bad(what + " refers to external storage (another file)");
+      }
+      if (H5Pget_nfilters(dcpl.get()) != 0) throw Bad(what + " is filtered (compressed)");
+    }
     bool found = false;
     const std::string tname = read_string_attr(dset.get(), "archive_type", found);
     if (!found) throw Bad(what + " has no archive_type attribute");
@@ -367,6 +453,11 @@ struct Reader {
             "reading " + what);
     }
     out->put_raw(path, type, elem_bytes, bytes / elem_bytes, buf.data());
+    try {
+      check_finite(path, *out->find(path));
+    } catch (const ArchiveError& e) {
+      throw Bad(e.what());
+    }
   }
 
   void read_group(hid_t group, const std::string& prefix, std::size_t depth) {
@@ -390,8 +481,19 @@ struct Reader {
         throw Bad("it holds an object with an invalid name '" + path + "'");
       }
       if (++entries > kMaxEntries) throw Bad("it holds too many objects");
-      Handle obj =
-          checked(H5Oopen(group, name.c_str(), h5p_default()), H5Oclose, "opening '" + path + "'");
+      // Hard links only: a soft link could form a cycle, an external link opens another file
+      // (a FIFO would hang the resume), a user-defined link runs who knows what.
+      H5L_info_t linfo{};
+      check(H5Lget_info_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, &linfo, lapl),
+            "H5Lget_info_by_idx");
+      if (linfo.type != H5L_TYPE_HARD) {
+        throw Bad("'" + path + "' is a " +
+                  (linfo.type == H5L_TYPE_EXTERNAL ? std::string("link to another file")
+                   : linfo.type == H5L_TYPE_SOFT   ? std::string("soft link")
+                                                   : std::string("user-defined link")) +
+                  ", which a checkpoint never holds");
+      }
+      Handle obj = checked(H5Oopen(group, name.c_str(), lapl), H5Oclose, "opening '" + path + "'");
       const H5I_type_t kind = H5Iget_type(obj.get());
       if (kind == H5I_GROUP) {
         read_group(obj.get(), path, depth + 1);
@@ -404,39 +506,15 @@ struct Reader {
   }
 };
 
-/// Checks the trailer against the bytes: refuses foreign, truncated and damaged files before
-/// HDF5 sees them. Returns the length of the HDF5 data.
-std::size_t check_trailer(const std::vector<unsigned char>& image) {
-  const bool hdf5 = image.size() >= sizeof kHdf5Signature &&
-                    std::equal(std::begin(kHdf5Signature), std::end(kHdf5Signature), image.begin());
-  if (!hdf5) throw Bad("it is not a brocken checkpoint (not an HDF5 file)");
-  const std::string trailer =
-      image.size() >= kTrailer
-          ? std::string(reinterpret_cast<const char*>(image.data() + image.size() - kTrailer),
-                        kTrailer)
-          : std::string();
-  if (trailer.compare(0, kMagic.size(), kMagic) != 0) {
-    throw Bad("it is truncated, damaged or not a brocken checkpoint (its trailer is missing)");
-  }
-  std::size_t length = 0;
-  char hash[17] = {};
-  if (std::sscanf(trailer.c_str() + kMagic.size(), "length %zu hash %16[0-9a-f]", &length, hash) !=
-      2) {
-    throw Bad("its trailer is damaged");
-  }
-  if (length + kTrailer != image.size()) {
-    throw Bad(fmt::format("it is truncated or damaged ({} bytes, its trailer says {})",
-                          image.size(), length + kTrailer));
-  }
-  if (image_hash(image, length) != hash) {
-    throw Bad("its content does not match its checksum (the file is damaged)");
-  }
-  return length;
+/// External links are never followed (besides being refused before traversal in read_group).
+extern "C" herr_t refuse_external_link(const char* /*parent_file*/, const char* /*parent_group*/,
+                                       const char* /*target_file*/, const char* /*target_object*/,
+                                       unsigned* /*flags*/, hid_t /*fapl*/, void* /*data*/) {
+  return -1;
 }
 
-MemoryArchive read_image(const std::vector<unsigned char>& image, const CheckpointStamp& expected,
-                         const fs::path& path) {
-  const std::size_t length = check_trailer(image);
+MemoryArchive read_image(const std::vector<unsigned char>& image, std::size_t length,
+                         const CheckpointStamp& expected, const fs::path& path) {
   Handle fapl = make_plist(h5p_file_access(), "H5Pcreate(file access)");
   check(H5Pset_fapl_core(fapl.get(), 1U << 20U, false), "H5Pset_fapl_core");
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
@@ -468,7 +546,9 @@ MemoryArchive read_image(const std::vector<unsigned char>& image, const Checkpoi
   const std::string hash = require_string_attr(root.get(), "content_hash");
 
   MemoryArchive archive;
-  Reader reader{&archive, image.size()};
+  Handle lapl = make_plist(H5P_CLS_LINK_ACCESS_ID_g, "H5Pcreate(link access)");
+  check(H5Pset_elink_cb(lapl.get(), refuse_external_link, nullptr), "H5Pset_elink_cb");
+  Reader reader{&archive, image.size(), lapl.get()};
   reader.read_group(root.get(), "", 0);
   root.close("closing the root group");
   file.close("H5Fclose");
@@ -502,12 +582,15 @@ std::string archive_hash(const MemoryArchive& archive) {
 }
 
 void write_checkpoint(const MemoryArchive& archive, const fs::path& path,
-                      const CheckpointStamp& stamp) {
+                      const CheckpointStamp& stamp, const std::string& owner) {
+  if (owner.size() != 16 || owner.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    throw std::invalid_argument("checkpoint: the owner tag must be 16 hex digits");
+  }
   std::vector<unsigned char> image;
   {
     QuietHdf5Errors quiet;
     try {
-      image = build_image(archive, stamp, temporary_path(path).string());
+      image = build_image(archive, stamp, temporary_path(path).string(), owner);
     } catch (const std::invalid_argument&) {
       throw;
     } catch (const std::exception& e) {
@@ -517,20 +600,49 @@ void write_checkpoint(const MemoryArchive& archive, const fs::path& path,
   write_file_atomically(path, image, true);
 }
 
+std::string owner_tag(const fs::path& output) {
+  const std::string p = fs::absolute(output).lexically_normal().string();
+  Hasher h;
+  h.bytes(p.data(), p.size());
+  return fmt::format("{:016x}", h.h);
+}
+
+CheckpointInfo peek_checkpoint(const fs::path& path) {
+  try {
+    const Fd f(open_checkpoint(path));
+    const Trailer t = read_trailer(f.fd);
+    return CheckpointInfo{t.file_bytes, t.length, t.owner};
+  } catch (const Bad& e) {
+    throw CheckpointError(
+        fmt::format("checkpoint '{}' cannot be used: {}", path.string(), e.what()));
+  }
+}
+
 MemoryArchive read_checkpoint(const fs::path& path, const CheckpointStamp& expected) {
   try {
-    const std::vector<unsigned char> image = slurp(path);
+    const Fd f(open_checkpoint(path));
+    const Trailer t = read_trailer(f.fd);
+    // The trailer has been checked against the file's size; only now is the body read.
+    std::vector<unsigned char> image(static_cast<std::size_t>(t.length));
+    if (!read_at(f.fd, image.data(), image.size(), 0)) throw Bad("cannot read it");
+    if (image_hash(image, image.size(), t.owner) != t.hash) {
+      throw Bad("its content does not match its checksum (the file is damaged)");
+    }
     QuietHdf5Errors quiet;
-    return read_image(image, expected, path);
+    return read_image(image, image.size(), expected, path);
   } catch (const CheckpointError&) {
     throw;
   } catch (const Bad& e) {
     throw CheckpointError(
         fmt::format("checkpoint '{}' cannot be used: {}", path.string(), e.what()));
   } catch (const Failure& e) {
-    // HDF5 refused something while reading: damaged metadata (checksum errors) or a truncation.
-    throw CheckpointError(
-        fmt::format("checkpoint '{}' cannot be used: it is damaged ({})", path.string(), e.what()));
+    // HDF5 refused something while reading. The bytes match the trailer's checksum, so the
+    // file is as some writer left it: not damaged on disk, but not what brocken writes either,
+    // or HDF5 ran out of memory. Never call it damaged (that invites deleting a good file).
+    throw CheckpointError(fmt::format(
+        "checkpoint '{}' cannot be used: HDF5 could not read it ({}); its checksum is intact, so "
+        "either it was not written by brocken or memory ran out while reading it",
+        path.string(), e.what()));
   } catch (const std::bad_alloc&) {
     throw CheckpointError(
         fmt::format("checkpoint '{}' cannot be used: not enough memory to read it", path.string()));

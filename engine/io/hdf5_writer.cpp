@@ -443,9 +443,19 @@ void check_output_target(const fs::path& path, bool force) {
     throw OutputError("cannot write '" + shown + "': it is a directory");
   }
   // symlink_status: a dangling symlink is still something --force would replace.
-  if (!force && fs::exists(fs::symlink_status(path, ec))) {
+  const auto link_status = fs::symlink_status(path, ec);
+  if (!force && fs::exists(link_status)) {
     throw OutputError("output file '" + shown + "' exists; pass --force to overwrite");
   }
+  // --force replaces a file (or a symbolic link), never a device, FIFO or socket: `-o /dev/null
+  // --force` as root would otherwise replace /dev/null with a regular file.
+  if (fs::exists(link_status) && !fs::is_regular_file(link_status) &&
+      !fs::is_symlink(link_status)) {
+    throw OutputError("cannot write '" + shown +
+                      "': it exists and is not a regular file (a device, FIFO or socket); "
+                      "brocken only ever replaces regular files");
+  }
+  probe_output_location(path);
 }
 
 void write_hdf5(const Dataset& data, const fs::path& path, bool force) {

@@ -1,5 +1,7 @@
 #include "engine/policy/policy.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "engine/policy/registry.hpp"
@@ -62,6 +64,15 @@ void LeverBoard::save(io::ArchiveWriter& ar, const std::string& prefix) const {
 void LeverBoard::restore(const io::ArchiveReader& ar, const std::string& prefix) {
   const auto levers = ar.get<double>(prefix + "/levers", levers_.size());
   const auto indicators = ar.get<double>(prefix + "/indicators", indicators_.size());
+  // Finite is checked by the archive reader; no lever or indicator comes near 1e15.
+  for (const auto* v : {&levers, &indicators}) {
+    for (const double x : *v) {
+      if (!(std::abs(x) <= 1e15)) {
+        throw io::ArchiveError(fmt::format("entry '{}/{}' holds {}, which no run can produce",
+                                           prefix, v == &levers ? "levers" : "indicators", x));
+      }
+    }
+  }
   for (std::size_t i = 0; i < levers.size(); ++i) levers_[i].value = levers[i];
   for (std::size_t i = 0; i < indicators.size(); ++i) indicators_[i].value = indicators[i];
 }

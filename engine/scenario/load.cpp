@@ -88,7 +88,8 @@ std::optional<char32_t> decode_utf8(std::string_view text, std::size_t& i) {
   return cp;
 }
 
-/// YAML text must be UTF-8 made of printable characters (YAML 1.2, 5.1), plus tab, CR, LF.
+/// YAML text must be UTF-8 made of printable characters (YAML 1.2, 5.1), plus tab, LF and CR
+/// (only before LF).
 /// Checking before yaml-cpp sees the text turns binary junk into one clear message and keeps
 /// yaml-cpp's scanner on input it was written for.
 std::optional<TextProblem> check_text(std::string_view text) {
@@ -117,6 +118,13 @@ std::optional<TextProblem> check_text(std::string_view text) {
       return TextProblem{line, column(),
                          fmt::format("control character U+{:04X} is not allowed in YAML text",
                                      static_cast<std::uint32_t>(c))};
+    }
+    // yaml-cpp reads a carriage return that does not start a CRLF as part of a plain scalar
+    // (`a: 1\r` is the text "1\r", not the number 1), which no YAML text can write back plain.
+    if (c == '\r' && (i >= text.size() || text[i] != '\n')) {
+      return TextProblem{line, column(),
+                         "carriage return without a line feed; YAML text must use LF or CRLF line "
+                         "endings"};
     }
     if (c == '\n') {
       ++line;
@@ -286,11 +294,13 @@ class Converter {
     }
     switch (y.Type()) {
       case YAML::NodeType::Scalar:
-        bytes_ += y.Scalar().size();
-        return Node::make_scalar(y.Scalar(), pos, std::move(path));
+        bytes_ += y.Scalar().size() + y.Tag().size();
+        return convert_scalar(y, pos, std::move(path));
       case YAML::NodeType::Sequence:
+        check_collection_tag(y, "a list", "seq", pos, path);
         return convert_sequence(y, pos, std::move(path), depth);
       case YAML::NodeType::Map:
+        check_collection_tag(y, "a mapping", "map", pos, path);
         return convert_map(y, pos, std::move(path), depth);
       case YAML::NodeType::Null:
       case YAML::NodeType::Undefined:
@@ -309,6 +319,40 @@ class Converter {
   void fail(const SourcePos& pos, const std::string& path, std::string message) {
     if (!aborted_) diags_.add(pos, path, std::move(message));
     aborted_ = true;
+  }
+
+  /// yaml-cpp reports a plain scalar's tag as "?" and a quoted (or block) scalar's as "!";
+  /// anything else is an explicit tag. The Reader decides which tags a value may have; only
+  /// `!!null` on a null word is resolved here, to null.
+  Node convert_scalar(const YAML::Node& y, const SourcePos& pos, std::string path) {
+    const std::string& tag = y.Tag();
+    const std::string& text = y.Scalar();
+    if (tag == "?") return Node::make_scalar(text, pos, std::move(path));
+    if (tag == "!") return Node::make_scalar(text, pos, std::move(path), Node::Style::kQuoted);
+    if (tag == std::string(kCoreTagPrefix) + "null" &&
+        (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")) {
+      return Node::make_null(pos, std::move(path));
+    }
+    if (!is_writable_tag(tag)) {
+      // Only a `%TAG` prefix can make one; the resolved scenario could not record it.
+      diags_.add(
+          pos, path,
+          fmt::format("unsupported tag {}: a tag may only hold URI characters", tag_name(tag)));
+    }
+    return Node::make_tagged(text, tag, pos, std::move(path));
+  }
+
+  /// A list or mapping may carry no tag, the non-specific `!`, or its own core tag (`!!seq`,
+  /// `!!map`); any other tag is reported once, and its content is still converted.
+  void check_collection_tag(const YAML::Node& y, std::string_view what, std::string_view core,
+                            const SourcePos& pos, const std::string& path) {
+    const std::string& tag = y.Tag();
+    if (tag == "?" || tag == "!" || tag == std::string(kCoreTagPrefix) + std::string(core)) {
+      return;
+    }
+    diags_.add(pos, path,
+               fmt::format("{} cannot be tagged {} (remove the tag; only !!{} is allowed)", what,
+                           tag_name(tag), core));
   }
 
   Node convert_sequence(const YAML::Node& y, const SourcePos& pos, std::string path, int depth) {
@@ -344,6 +388,12 @@ class Converter {
       }
       const std::string& name = key.Scalar();
       std::string child_path = join_key_path(path, name);
+      if (const std::string& tag = key.Tag();
+          tag != "?" && tag != "!" && tag != std::string(kCoreTagPrefix) + "str") {
+        diags_.add(key_pos, child_path,
+                   fmt::format("a key must be a string, got a key tagged {}", tag_name(tag)));
+        continue;
+      }
       if (name == "<<" && key.Tag() == "?") {
         diags_.add(key_pos, child_path,
                    "YAML merge keys ('<<') are not supported; use 'extends:' or repeat the values");
@@ -722,6 +772,14 @@ Document load_chain(const fs::path& file, const FileText& first,
     layers.push_back(Node::make_map(std::move(entries), root->pos(), root->path()));
     if (!extends) break;
 
+    if (extends->is_scalar() && extends->style() == Node::Style::kTagged &&
+        extends->tag() != std::string(kCoreTagPrefix) + "str") {
+      diags.add(extends->pos(), "extends",
+                fmt::format("expected the path of a scenario file, got a value tagged {}",
+                            tag_name(extends->tag())));
+      chain_ok = false;
+      break;
+    }
     if (!extends->is_scalar() || extends->scalar().empty()) {
       diags.add(extends->pos(), "extends",
                 fmt::format("expected the path of a scenario file, got {}",

@@ -54,9 +54,12 @@ Document load_document(std::string_view text, const std::string& display,
                        const std::vector<std::string>& overrides, const FileReader& read);
 
 /// @brief Parses one YAML document from `text` into a Node tree with positions naming `file`
-/// (no `extends:` handling, no overrides, any root kind). Syntax errors, duplicate keys, invalid
-/// UTF-8, control characters, nesting deeper than 256 levels and oversized input are added to
-/// `diags`; the result is then a null node. Empty text gives a null node and no diagnostic.
+/// (no `extends:` handling, no overrides, any root kind). Scalars keep their quoting and tag
+/// (Node::style); `!!null` on a null word is null. Syntax errors, duplicate keys, invalid UTF-8,
+/// control characters (and a CR not followed by LF), nesting deeper than 256 levels, oversized
+/// input, tags on lists and mappings other than `!!seq` and `!!map`, tags on keys other than
+/// `!!str`, and tags that are not made of URI characters are added to `diags`; the result is then
+/// a null node. Empty text gives a null node and no diagnostic.
 Node parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags);
 
 }  // namespace brocken::scenario

@@ -12,11 +12,19 @@
 
 namespace brocken::scenario {
 
-/// @brief Immutable-after-load tree node: null, scalar (kept as its source text), sequence or map
-/// (keys in document order).
+/// @brief Immutable-after-load tree node: null, scalar (kept as its source text and how it was
+/// written), sequence or map (keys in document order).
 class Node {
  public:
   enum class Kind { kNull, kScalar, kSequence, kMap };
+  /// @brief How a scalar was written. Only a plain scalar can be read as a number or a bool
+  /// without a tag: quoting a value (or a block scalar, `|` or `>`) makes it a string, as in
+  /// YAML itself.
+  enum class Style {
+    kPlain,   ///< no quotes, no tag: `12`, `true`, `hello`
+    kQuoted,  ///< single or double quotes, a block scalar, or the non-specific tag `!`
+    kTagged,  ///< an explicit tag: `!!str 12`, `!custom x` (see tag())
+  };
 
   Node() = default;
   [[nodiscard]] Kind kind() const noexcept { return kind_; }
@@ -34,6 +42,11 @@ class Node {
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   /// @brief The scalar's text as written (only for kScalar).
   [[nodiscard]] const std::string& scalar() const noexcept { return scalar_; }
+  /// @brief How the scalar was written (only for kScalar; kPlain otherwise).
+  [[nodiscard]] Style style() const noexcept { return style_; }
+  /// @brief The scalar's explicit tag, resolved as yaml-cpp reports it: `!!str` is
+  /// `tag:yaml.org,2002:str`, `!custom` is `!custom`. Empty unless style() is kTagged.
+  [[nodiscard]] const std::string& tag() const noexcept { return tag_; }
   /// @brief Map entries in document order (only for kMap).
   [[nodiscard]] const std::vector<std::pair<std::string, Node>>& entries() const noexcept {
     return entries_;
@@ -47,7 +60,10 @@ class Node {
 
   // Construction (used by the loader and by tests).
   static Node make_null(SourcePos pos, std::string path);
-  static Node make_scalar(std::string text, SourcePos pos, std::string path);
+  static Node make_scalar(std::string text, SourcePos pos, std::string path,
+                          Style style = Style::kPlain);
+  /// @brief A scalar with an explicit tag (style kTagged); `tag` is in the form tag() returns.
+  static Node make_tagged(std::string text, std::string tag, SourcePos pos, std::string path);
   static Node make_sequence(std::vector<Node> items, SourcePos pos, std::string path);
   static Node make_map(std::vector<std::pair<std::string, Node>> entries, SourcePos pos,
                        std::string path);
@@ -64,6 +80,8 @@ class Node {
   SourcePos pos_;
   std::string path_;
   std::string scalar_;
+  Style style_ = Style::kPlain;
+  std::string tag_;
   std::vector<std::pair<std::string, Node>> entries_;
   std::vector<Node> items_;
 };
@@ -72,8 +90,22 @@ class Node {
 /// `join_key_path("a", "b") == "a.b"`. Use it to build the key path of a child for diagnostics.
 std::string join_key_path(std::string_view parent, std::string_view key);
 
+/// @brief The prefix of the YAML core schema's tags: `!!int` is `tag:yaml.org,2002:int`.
+inline constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
+
+/// @brief A tag as a user would write it, for messages: `tag:yaml.org,2002:str` is `!!str`,
+/// a local tag such as `!custom` stays as it is, any other is shown verbatim (`!<tag:x.org,1:y>`).
+std::string tag_name(std::string_view tag);
+
+/// @brief True when to_yaml can write `tag`: it is not empty, not one of the non-specific tags
+/// `!` and `?`, and made of URI characters (`%` only as `%XX`). The loader refuses other tags.
+bool is_writable_tag(std::string_view tag);
+
 /// @brief Emits a node as YAML text (block style, keys in order). Used to store the resolved
-/// scenario as provenance; parsing the emitted text gives an equal tree.
+/// scenario as provenance; parsing the emitted text gives an equal tree, with every scalar's
+/// style and tag: a quoted string is written quoted, a tagged scalar with its tag, a plain one
+/// plain. Exceptions, written quoted: a plain `-`, which only a flow collection can hold
+/// (`[a, -]`), and a plain scalar built in code whose text YAML cannot write plain ("", " x").
 std::string to_yaml(const Node& node);
 
 }  // namespace brocken::scenario

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <initializer_list>
 #include <system_error>
 #include <utility>
 
@@ -40,9 +41,63 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-/// "got ..." part of a type error: the quoted scalar, or the node's kind.
+/// A tag for a message (`!!str`, `!custom`), shortened like `quoted`.
+std::string shown_tag(const Node& node) {
+  const std::string name = tag_name(node.tag());
+  if (name.size() <= kMaxQuoted) return name;
+  const std::string q = quoted(name);
+  return q.substr(1, q.size() - 2);
+}
+
+/// "got ..." part of a type error: the quoted scalar (with its tag, if it has one), or the
+/// node's kind.
 std::string got(const Node& node) {
-  return node.is_scalar() ? quoted(node.scalar()) : std::string(Node::kind_name(node.kind()));
+  if (!node.is_scalar()) return std::string(Node::kind_name(node.kind()));
+  if (node.style() == Node::Style::kTagged) {
+    return fmt::format("{} tagged {}", quoted(node.scalar()), shown_tag(node));
+  }
+  return quoted(node.scalar());
+}
+
+bool has_core_tag(const Node& node, std::string_view name) {
+  return node.style() == Node::Style::kTagged &&
+         node.tag().size() == kCoreTagPrefix.size() + name.size() &&
+         node.tag().starts_with(kCoreTagPrefix) && node.tag().ends_with(name);
+}
+
+/// Checks how a scalar that is to be read as `what` (a number or a bool) was written: plain,
+/// or tagged with one of the core `tags` (`int`, `float`, `bool`). A quoted scalar is a string
+/// in YAML, and so is one tagged `!!str`; both are refused, as is any other tag. `text_ok` (the
+/// text itself would be accepted) adds the hint to remove the quotes or the tag.
+bool written_as_value(const Node& node, std::string_view what,
+                      std::initializer_list<std::string_view> tags, bool text_ok,
+                      Diagnostics& diags) {
+  switch (node.style()) {
+    case Node::Style::kPlain:
+      return true;
+    case Node::Style::kQuoted:
+      diags.add(node.pos(), node.path(),
+                fmt::format("expected {}, got the quoted string {}{}", what, quoted(node.scalar()),
+                            text_ok ? " (remove the quotes)" : ""));
+      return false;
+    case Node::Style::kTagged:
+      for (const std::string_view tag : tags) {
+        if (has_core_tag(node, tag)) return true;
+      }
+      diags.add(node.pos(), node.path(),
+                fmt::format("expected {}, got {}{}", what, got(node),
+                            text_ok ? " (remove the tag)" : ""));
+      return false;
+  }
+  return false;
+}
+
+/// Checks how a scalar that is to be read as text was written: plain, quoted or `!!str`. Any
+/// other tag (`!!int`, `!custom`) is refused with "expected `what`".
+bool written_as_string(const Node& node, std::string_view what, Diagnostics& diags) {
+  if (node.style() != Node::Style::kTagged || has_core_tag(node, "str")) return true;
+  diags.add(node.pos(), node.path(), fmt::format("expected {}, got {}", what, got(node)));
+  return false;
 }
 
 /// A scalar's text inside a message: as written, shortened like `quoted` when long (a 10 MiB
@@ -173,7 +228,15 @@ bool to_double(const Node& node, Bounds bounds, Diagnostics& diags, double& out)
     return false;
   }
   double value = 0;
-  switch (parse_double(node.scalar(), value)) {
+  const Parse parsed = parse_double(node.scalar(), value);
+  if (!written_as_value(node, "a number", {"int", "float"}, parsed == Parse::kOk, diags)) {
+    return false;
+  }
+  if (has_core_tag(node, "int") && !is_integer_text(node.scalar())) {
+    diags.add(node.pos(), node.path(), fmt::format("expected an integer, got {}", got(node)));
+    return false;
+  }
+  switch (parsed) {
     case Parse::kOk:
       break;
     case Parse::kNotANumber:
@@ -198,6 +261,10 @@ bool to_double(const Node& node, Bounds bounds, Diagnostics& diags, double& out)
 }
 
 bool to_int64(const Node& node, Bounds bounds, Diagnostics& diags, std::int64_t& out) {
+  if (node.is_scalar() &&
+      !written_as_value(node, "an integer", {"int"}, is_integer_text(node.scalar()), diags)) {
+    return false;
+  }
   if (!node.is_scalar() || !is_integer_text(node.scalar())) {
     diags.add(node.pos(), node.path(), fmt::format("expected an integer, got {}", got(node)));
     return false;
@@ -240,6 +307,11 @@ bool to_int(const Node& node, Bounds bounds, Diagnostics& diags, int& out) {
 bool to_bool(const Node& node, Diagnostics& diags, bool& out) {
   // Only YAML 1.2's true/false: YAML 1.1's yes/no/on/off are a classic source of surprises
   // (the "Norway problem"), so they are refused with a message that says what is accepted.
+  if (node.is_scalar() &&
+      !written_as_value(node, "true or false", {"bool"},
+                        node.scalar() == "true" || node.scalar() == "false", diags)) {
+    return false;
+  }
   if (node.is_scalar() && node.scalar() == "true") {
     out = true;
     return true;
@@ -257,6 +329,7 @@ bool to_string(const Node& node, Diagnostics& diags, std::string& out) {
     diags.add(node.pos(), node.path(), fmt::format("expected a string, got {}", got(node)));
     return false;
   }
+  if (!written_as_string(node, "a string", diags)) return false;
   out = node.scalar();
   return true;
 }
@@ -266,6 +339,7 @@ bool to_year_month(const Node& node, Diagnostics& diags, YearMonth& out) {
     return std::all_of(s.begin(), s.end(),
                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
   };
+  if (node.is_scalar() && !written_as_string(node, "a YYYY-MM month", diags)) return false;
   if (node.is_scalar()) {
     const std::string& s = node.scalar();
     if (s.size() == 7 && s[4] == '-' && digits(s.substr(0, 4)) && digits(s.substr(5, 2))) {
@@ -366,13 +440,15 @@ void Reader::read_choice(std::string_view key, std::string& out,
                          const std::vector<std::string>& choices) {
   const Node* n = lookup(key, true);
   if (n == nullptr) return;
+  std::string list;
+  for (const std::string& c : choices) list += (list.empty() ? "" : ", ") + c;
+  const std::string expected = fmt::format("one of {}", list);
+  if (n->is_scalar() && !written_as_string(*n, expected, *diags_)) return;
   if (n->is_scalar() && std::find(choices.begin(), choices.end(), n->scalar()) != choices.end()) {
     out = n->scalar();
     return;
   }
-  std::string list;
-  for (const std::string& c : choices) list += (list.empty() ? "" : ", ") + c;
-  std::string message = fmt::format("expected one of {}, got {}", list, got(*n));
+  std::string message = fmt::format("expected {}, got {}", expected, got(*n));
   if (n->is_scalar()) {
     if (const std::string hint = did_you_mean(n->scalar(), choices); !hint.empty()) {
       message += fmt::format("; did you mean '{}'?", hint);

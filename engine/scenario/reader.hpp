@@ -51,6 +51,10 @@ class Reader {
 
   /// @brief Required values. A missing key, a wrong type or a value outside `bounds` adds a
   /// diagnostic and leaves `out` unchanged. Integers must be written as integers (no "1.5").
+  /// Numbers and bools must be written plain, or with their YAML core tag (`!!int` for
+  /// integers, `!!int` or `!!float` for doubles and floats, `!!bool`): a quoted scalar is a
+  /// string ("expected an integer, got the quoted string "12" (remove the quotes)"), and so is
+  /// any other tag. Strings and months may be plain, quoted or `!!str`, and no other tag.
   void read(std::string_view key, double& out, Bounds bounds = {});
   void read(std::string_view key, float& out, Bounds bounds = {});
   void read(std::string_view key, std::int64_t& out, Bounds bounds = {});

@@ -124,13 +124,54 @@ std::vector<std::unique_ptr<policy::Policy>> make_policies(const std::vector<Pol
 
 }  // namespace
 
+namespace {
+
+/// Makes the resolved scenario stand alone: the data path, written relative to the file (or, from
+/// `--set`, to the working directory), becomes absolute in the tree and in resolved_yaml, so that
+/// the copy a checkpoint keeps reads the same data from any directory.
+void make_paths_absolute(Scenario& sc) {
+  if (sc.run.data_dir.empty()) return;
+  std::error_code ec;
+  const std::filesystem::path abs = std::filesystem::absolute(sc.run.data_dir, ec);
+  if (ec) return;
+  sc.run.data_dir = abs.lexically_normal();
+  if (scenario::Node* node = sc.doc.root.find_mutable("data");
+      node != nullptr && node->is_scalar()) {
+    *node = scenario::Node::make_scalar(sc.run.data_dir.string(), node->pos(), node->path());
+  }
+  sc.doc.resolved_yaml = scenario::to_yaml(sc.doc.root);
+}
+
+Scenario load_from_document(scenario::Document doc, const policy::Registry& registry);
+
+}  // namespace
+
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides,
                        const policy::Registry& registry) {
+  return load_from_document(scenario::load_document(file, overrides), registry);
+}
+
+Scenario load_resolved_scenario(const std::string& resolved_yaml, const std::string& display,
+                                const policy::Registry& registry) {
+  // A resolved scenario has no `extends:` and only absolute paths: nothing else is read.
+  const scenario::FileReader no_files = [](const std::filesystem::path& p) {
+    scenario::FileText t;
+    t.error = "a resolved scenario extends nothing ('" + p.string() + "')";
+    return t;
+  };
+  return load_from_document(scenario::load_document(resolved_yaml, display, {}, no_files),
+                            registry);
+}
+
+namespace {
+
+Scenario load_from_document(scenario::Document doc, const policy::Registry& registry) {
   Scenario sc;
-  sc.doc = scenario::load_document(file, overrides);
+  sc.doc = std::move(doc);
   Diagnostics diags;
   Reader root(sc.doc.root, diags);
   parse_run(root, sc.run, diags);
+  make_paths_absolute(sc);
   Reader models = root.section("models");
   parse_model_params(models, sc.params);
   if (const scenario::Node* pol = root.raw("policies")) {
@@ -188,6 +229,8 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
   diags.throw_if_any();
   return sc;
 }
+
+}  // namespace
 
 const std::vector<std::string>& district_variable_names() {
   static const std::vector<std::string> kNames{"population",
@@ -552,6 +595,33 @@ void save_series(const Series& series, io::ArchiveWriter& ar, const std::string&
   }
 }
 
+ResourcePlan plan_resources(const Scenario& sc) {
+  ResourcePlan plan;
+  double persons = 0;
+  for (const double c : sc.synth->counts) persons += c;
+  plan.initial_agents = persons * sc.run.scale;
+  const auto& a = sc.params.arrival;
+  const double arrivals_per_year =
+      (a.from_germany_per_year + a.from_abroad_per_year + a.skilled.applications_per_year) * 1.25 *
+      sc.run.scale;
+  const double years = sc.run.months / 12.0;
+  constexpr double kMaxBirthRate = 0.015;
+  // Population growing by arrivals and births compounding: N(t) <= (N0 + A/b)(1+b)^t - A/b.
+  const double growth = std::pow(1.0 + kMaxBirthRate, std::ceil(years));
+  plan.peak_agents = (plan.initial_agents + arrivals_per_year / kMaxBirthRate) * growth -
+                     arrivals_per_year / kMaxBirthRate;
+  storage::ColumnStore probe;
+  (void)PersonColumns::declare(probe);
+  plan.bytes_per_agent = probe.bytes_per_row();
+  const SeriesShape shape{sc.region->districts.size(), sc.run.output_age_bands.size(),
+                          sc.policies.size()};
+  std::size_t per_month = district_variable_names().size() * shape.nd;
+  for (const auto& [name, per] : shape.members()) per_month += per;
+  plan.series_bytes_per_replication =
+      per_month * static_cast<std::size_t>(sc.run.months) * sizeof(double);
+  return plan;
+}
+
 Series restore_series(const io::ArchiveReader& ar, const std::string& prefix, const Scenario& sc,
                       std::int32_t months_done) {
   if (months_done < 0 || months_done > sc.run.months) {
@@ -563,11 +633,24 @@ Series restore_series(const io::ArchiveReader& ar, const std::string& prefix, co
                           sc.policies.size()};
   Series s;
   s.names = district_variable_names();
+  // Every series value is a count, a mean age, a sum of euros or a stock: finite and far below
+  // 1e15 (the archive reader has already refused NaN and infinities).
+  constexpr double kMax = 1e15;
+  const auto plausible = [&](const std::string& entry, const std::vector<double>& v) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!(std::abs(v[i]) <= kMax)) {
+        throw io::ArchiveError(fmt::format(
+            "entry '{}' holds {} at index {}, which no run can produce", entry, v[i], i));
+      }
+    }
+  };
   for (const auto& name : s.names) {
     s.values.push_back(ar.get<double>(prefix + "/values/" + name, t * shape.nd));
+    plausible(prefix + "/values/" + name, s.values.back());
   }
   for (const auto& [name, per] : shape.members()) {
     member(s, name) = ar.get<double>(prefix + "/" + name, t * per);
+    plausible(prefix + "/" + name, member(s, name));
   }
   return s;
 }
@@ -657,6 +740,9 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
     if (!(x >= 0 && x <= kHuge)) implausible(dp + "pipeline", fmt::format("holds {}", x));
   }
   auto flows = ar.get<double>(prefix + "/flows", s.flows.size());
+  for (const double x : flows) {
+    if (!(std::abs(x) <= kHuge)) implausible(prefix + "/flows", fmt::format("holds {}", x));
+  }
   Series series = restore_series(ar, prefix + "/series", *scenario_, tick);
 
   // Agents: restored into a scratch store first and checked, so that a bad checkpoint can never

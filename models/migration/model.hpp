@@ -62,6 +62,12 @@ void register_policies(policy::Registry& registry);
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides,
                        const policy::Registry& registry);
 
+/// @brief Loads a resolved scenario (Document::resolved_yaml of an earlier load, as a checkpoint
+/// keeps it): the same checks as load_scenario(); `display` names the text in messages. Paths in
+/// a resolved scenario are absolute, so the result does not depend on the working directory.
+Scenario load_resolved_scenario(const std::string& resolved_yaml, const std::string& display,
+                                const policy::Registry& registry);
+
 /// @brief Monthly series of one replication: [time][district] flattened, per variable.
 struct Series {
   std::vector<std::string> names;              ///< variable names (time x district)
@@ -124,6 +130,23 @@ class ModelRun {
   std::uint32_t replication_;
   std::unique_ptr<Impl> impl_;
 };
+
+/// @brief What a run of a scenario needs, as upper bounds, for the memory check before it starts
+/// (tools/main.cpp). Counts are agents (rows of the person table), not bytes.
+struct ResourcePlan {
+  double initial_agents = 0;  ///< the sampled starting population (expected, at the scale)
+  /// An upper bound of the agents alive at once: the start plus every arrival and birth over the
+  /// horizon, with nobody leaving the table (deaths are ignored, departures stay in the away pool
+  /// as rows). Arrivals: the free streams and the skilled applications per year, x 1.25 for
+  /// policies that raise them; births: at most 15 per 1000 persons a year (Saxony-Anhalt's crude
+  /// birth rate was 6.3 per 1000 in 2023; the bound leaves room for any fertility scenario).
+  double peak_agents = 0;
+  std::size_t bytes_per_agent = 0;               ///< bytes of one row of the person columns
+  std::size_t series_bytes_per_replication = 0;  ///< the series of one finished replication
+};
+
+/// @brief The resource plan of `scenario` (see ResourcePlan).
+ResourcePlan plan_resources(const Scenario& scenario);
 
 /// @brief Names of the variables recorded over (time, district), in output order.
 const std::vector<std::string>& district_variable_names();

@@ -19,3 +19,26 @@ foreach(_case IN LISTS _hostile_cases)
                    --brocken "$<TARGET_FILE:brocken>" --source "${PROJECT_SOURCE_DIR}" "${_case}")
   set_tests_properties(hostile.${_case} PROPERTIES TIMEOUT 300 LABELS hostile)
 endforeach()
+
+# Hostile use of a run from the outside (tests/hostile/runtime.py, docs/reliability.md): closed
+# pipes, --force and foreign files, concurrent runs and locks, resume identity, early failures,
+# memory limits at many sizes, crafted checkpoints that are valid HDF5. One CTest test per case.
+execute_process(
+  COMMAND "${BROCKEN_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/runtime.py" --list
+  OUTPUT_VARIABLE _runtime_cases RESULT_VARIABLE _runtime_rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT _runtime_rc EQUAL 0)
+  message(FATAL_ERROR "tests/hostile/runtime.py --list failed (${_runtime_rc})")
+endif()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/runtime.py")
+set(_runtime_flags)
+if(BROCKEN_SANITIZE)
+  set(_runtime_flags --sanitized)  # address-space limits are meaningless under the sanitizers
+endif()
+string(REPLACE "\n" ";" _runtime_cases "${_runtime_cases}")
+foreach(_case IN LISTS _runtime_cases)
+  add_test(NAME hostile_runtime.${_case}
+           COMMAND "${BROCKEN_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/runtime.py"
+                   --brocken "$<TARGET_FILE:brocken>" --source "${PROJECT_SOURCE_DIR}"
+                   ${_runtime_flags} "${_case}")
+  set_tests_properties(hostile_runtime.${_case} PROPERTIES TIMEOUT 900 LABELS hostile)
+endforeach()

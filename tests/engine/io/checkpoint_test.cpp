@@ -9,15 +9,19 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/io/archive.hpp"
 #include "engine/io/hdf5_writer.hpp"
+#include "engine/io/journal.hpp"
+#include "engine/io/path_lock.hpp"
 
 namespace {
 
@@ -67,7 +71,7 @@ class CheckpointFile : public ::testing::Test {
     ar.put<std::int32_t>("t/i32", std::vector<std::int32_t>{-7, 1 << 30});
     ar.put<std::uint64_t>("t/u64", std::vector<std::uint64_t>{~0ULL, 42});
     ar.put<std::int64_t>("t/i64", std::vector<std::int64_t>{INT64_MIN, INT64_MAX});
-    ar.put<float>("t/f32", std::vector<float>{0.1F, -0.0F, std::numeric_limits<float>::infinity()});
+    ar.put<float>("t/f32", std::vector<float>{0.1F, -0.0F, std::numeric_limits<float>::max()});
     ar.put<double>("t/f64", std::vector<double>{0.1, 1e-310, -3.5});
     ar.put<double>("t/empty", std::vector<double>{});
     ar.put<Pair>("t/pairs", std::vector<Pair>{{-1, 2, 0}, {3, 4, 5}});
@@ -231,3 +235,133 @@ TEST_F(CheckpointFile, RefusesEveryTruncationAndDamagedBytesWithoutCrashing) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Hardening (issue 9): nothing in a checkpoint is trusted.
+
+TEST_F(CheckpointFile, RefusesNonFiniteValuesNamingTheEntry) {
+  for (const double bad :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity()}) {
+    MemoryArchive ar = sample();
+    ar.put<double>("x/series", std::vector<double>{1.0, bad, 3.0});
+    const fs::path p = dir_ / "nan.h5";
+    brocken::io::write_checkpoint(ar, p);
+    try {
+      (void)brocken::io::read_checkpoint(p);
+      FAIL() << "accepted " << bad;
+    } catch (const CheckpointError& e) {
+      EXPECT_NE(std::string(e.what()).find("entry 'x/series' holds"), std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find("not a finite number"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(CheckpointFile, PeekReadsTheTrailerAndOwnerOnly) {
+  const fs::path p = dir_ / "a.ckpt.h5";
+  const std::string owner = brocken::io::owner_tag(dir_ / "out.h5");
+  ASSERT_EQ(owner.size(), 16U);
+  EXPECT_EQ(owner, brocken::io::owner_tag(dir_ / "x" / ".." / "out.h5"));
+  EXPECT_NE(owner, brocken::io::owner_tag(dir_ / "other.h5"));
+  brocken::io::write_checkpoint(sample(), p, brocken::io::this_build(), owner);
+  const auto info = brocken::io::peek_checkpoint(p);
+  EXPECT_EQ(info.owner, owner);
+  EXPECT_EQ(info.file_bytes, fs::file_size(p));
+  EXPECT_EQ(info.body_bytes + 128, info.file_bytes);
+  // A file padded to a larger size keeps no valid trailer at its end: refused by the trailer
+  // alone, whatever its size.
+  fs::resize_file(p, info.file_bytes + (1U << 20U));
+  EXPECT_THROW((void)brocken::io::peek_checkpoint(p), CheckpointError);
+  // A FIFO is refused without waiting for a writer.
+  const fs::path fifo = dir_ / "fifo.h5";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THROW((void)brocken::io::peek_checkpoint(fifo), CheckpointError);
+  EXPECT_THROW((void)brocken::io::read_checkpoint(fifo), CheckpointError);
+}
+
+TEST_F(CheckpointFile, EveryTrailerByteIsChecked) {
+  const fs::path good = dir_ / "good.h5";
+  brocken::io::write_checkpoint(sample(), good);
+  const auto bytes = bytes_of(good);
+  for (std::size_t back = 1; back <= 128; ++back) {
+    auto b = bytes;
+    b[b.size() - back] ^= 0x01U;
+    const fs::path p = dir_ / "flip.h5";
+    write_bytes(p, b);
+    EXPECT_THROW((void)brocken::io::read_checkpoint(p), CheckpointError) << back;
+  }
+}
+
+TEST(SerializedArchive, RoundTripsAndRefusesDamage) {
+  MemoryArchive ar;
+  ar.put<double>("s/a", std::vector<double>{1.5, -2.0});
+  ar.put<std::uint64_t>("s/b", std::vector<std::uint64_t>{7});
+  ar.put_text("t", "text");
+  const auto bytes = brocken::io::serialize_archive(ar);
+  const MemoryArchive back = brocken::io::deserialize_archive(bytes);
+  EXPECT_EQ(brocken::io::archive_hash(back), brocken::io::archive_hash(ar));
+  EXPECT_EQ(back.get_text("t"), "text");
+  // Every truncation is refused, never read past the end.
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_THROW(
+        (void)brocken::io::deserialize_archive(std::span<const unsigned char>(bytes.data(), n)),
+        ArchiveError)
+        << n;
+  }
+  MemoryArchive nan;
+  nan.put<double>("v", std::vector<double>{std::numeric_limits<double>::quiet_NaN()});
+  EXPECT_THROW((void)brocken::io::deserialize_archive(brocken::io::serialize_archive(nan)),
+               ArchiveError);
+}
+
+TEST_F(CheckpointFile, JournalAppendsAndReadsBackOnlyTheValidPart) {
+  const fs::path j = dir_ / "c.series";
+  brocken::io::JournalWriter w(j, "0123456789abcdef", 0, 0);
+  EXPECT_EQ(brocken::io::journal_owner(j), "0123456789abcdef");
+  const std::vector<unsigned char> r1{1, 2, 3};
+  const std::vector<unsigned char> r2(1000, 7);
+  w.append(r1);
+  const auto bytes1 = w.bytes();
+  const auto hash1 = w.hash();
+  w.append(r2);
+  auto recs = brocken::io::read_journal(j, w.bytes(), w.hash(), 2);
+  ASSERT_EQ(recs.size(), 2U);
+  EXPECT_EQ(recs[0], r1);
+  EXPECT_EQ(recs[1], r2);
+  // A checkpoint that counted only the first record reads only it; the second is ignored.
+  recs = brocken::io::read_journal(j, bytes1, hash1, 1);
+  ASSERT_EQ(recs.size(), 1U);
+  // Continuing from the first record cuts the second off.
+  brocken::io::JournalWriter again(j, "0123456789abcdef", bytes1, hash1);
+  again.append(r1);
+  EXPECT_EQ(fs::file_size(j), again.bytes());
+  EXPECT_EQ(brocken::io::read_journal(j, again.bytes(), again.hash(), 2)[1], r1);
+  // Wrong counts, hashes and lengths are refused.
+  EXPECT_THROW((void)brocken::io::read_journal(j, again.bytes(), again.hash(), 3),
+               std::runtime_error);
+  EXPECT_THROW((void)brocken::io::read_journal(j, again.bytes(), again.hash() ^ 1U, 2),
+               std::runtime_error);
+  EXPECT_THROW((void)brocken::io::read_journal(j, again.bytes() + 1, again.hash(), 2),
+               std::runtime_error);
+  EXPECT_EQ(brocken::io::journal_owner(dir_ / "none"), "");
+}
+
+TEST_F(CheckpointFile, PathLockIsExclusiveNamesTheHolderAndIsReleased) {
+  const fs::path out = dir_ / "o.h5";
+  {
+    brocken::io::PathLock a(out, "pid 1 on test: first");
+    EXPECT_TRUE(fs::exists(brocken::io::lock_path(out)));
+    try {
+      brocken::io::PathLock b(out, "second");
+      FAIL() << "a second lock was granted";
+    } catch (const brocken::io::LockError& e) {
+      EXPECT_NE(std::string(e.what()).find("pid 1 on test: first"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_FALSE(fs::exists(brocken::io::lock_path(out)));
+  // A stale lock file (its holder died) is taken over.
+  write_bytes(brocken::io::lock_path(out), {'x', '\n'});
+  brocken::io::PathLock c(out, "third");
+  EXPECT_TRUE(c.held());
+}

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/scenario/reader.hpp"
 #include "tests/engine/scenario/test_util.hpp"
 
 namespace brocken::scenario {
@@ -133,6 +134,48 @@ TEST(LoadErrors, NonScalarKeyAndMergeKey) {
                    "repeat the values"}));
 }
 
+TEST(LoadErrors, TagsOnListsAndMappings) {
+  // No tag, the non-specific `!` and the collection's own core tag are fine; one diagnostic for
+  // any other tag, and the content is still checked.
+  EXPECT_EQ(parse_errors("a: !x {b: 1}\nc: !!seq [1]\nd: !!map {e: 1}\nf: !!map [1]\n"
+                         "g: !!seq {h: 1}\ni: ! [1]\nj: !y\n  - !z [2]\nk: !w {l: 1, l: 2}\n"),
+            (Lines{"t.yaml:1:1: a: a mapping cannot be tagged !x (remove the tag; only !!map is "
+                   "allowed)",
+                   "t.yaml:4:1: f: a list cannot be tagged !!map (remove the tag; only !!seq is "
+                   "allowed)",
+                   "t.yaml:5:1: g: a mapping cannot be tagged !!seq (remove the tag; only !!map "
+                   "is allowed)",
+                   "t.yaml:7:1: j: a list cannot be tagged !y (remove the tag; only !!seq is "
+                   "allowed)",
+                   "t.yaml:8:5: j[0]: a list cannot be tagged !z (remove the tag; only !!seq is "
+                   "allowed)",
+                   "t.yaml:9:1: k: a mapping cannot be tagged !w (remove the tag; only !!map is "
+                   "allowed)",
+                   "t.yaml:9:14: k.l: duplicate key 'l' (first defined at line 9, column 8)"}));
+  EXPECT_EQ(parse_errors("!x\na: 1\n"),
+            Lines{"t.yaml:1:1: a mapping cannot be tagged !x (remove the tag; only !!map is "
+                  "allowed)"});
+  EXPECT_TRUE(parse_errors("--- !!map\na: !!seq\n  - 1\nb: !<tag:yaml.org,2002:map> {}\n").empty());
+}
+
+TEST(LoadErrors, TagsOnKeys) {
+  // A key is text: plain, quoted or !!str.
+  EXPECT_EQ(parse_errors("!!int 1: x\n!!str b: y\n\"c\": z\n!k d: w\n'e': v\n"),
+            (Lines{"t.yaml:1:1: 1: a key must be a string, got a key tagged !!int",
+                   "t.yaml:4:1: d: a key must be a string, got a key tagged !k"}));
+}
+
+TEST(LoadErrors, TagThatCannotBeWrittenBackIsRefused) {
+  // A %TAG prefix can make a tag with characters outside URIs; the resolved scenario could not
+  // record it.
+  EXPECT_EQ(parse_errors("%TAG !e! tag:ex%:\n---\na: !e!x 1\nb: !e!y [1]\n"),
+            (Lines{"t.yaml:3:1: a: unsupported tag !<tag:ex%:x>: a tag may only hold URI "
+                   "characters",
+                   "t.yaml:4:1: b: a list cannot be tagged !<tag:ex%:y> (remove the tag; only "
+                   "!!seq is allowed)"}));
+  EXPECT_TRUE(parse_errors("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n").empty());
+}
+
 TEST(LoadErrors, AllErrorsOfOneFileReportedTogetherSorted) {
   const TempDir dir;
   const fs::path f = dir.write("s.yaml",
@@ -229,6 +272,17 @@ TEST(Hostile, InvalidUtf8ReportsTheFirstBadByte) {
             Lines{"t.yaml:1:4: invalid UTF-8 byte 0xf4; YAML text must be UTF-8"});
   EXPECT_EQ(parse_errors("a: \xe2\x82"),  // truncated at end of text
             Lines{"t.yaml:1:4: invalid UTF-8 byte 0xe2; YAML text must be UTF-8"});
+}
+
+TEST(Hostile, CarriageReturnOnlyInCrlf) {
+  // yaml-cpp would read a lone CR as part of a plain scalar ("1\r", not the number 1).
+  EXPECT_EQ(parse_errors("a: 1\r"),
+            Lines{"t.yaml:1:5: carriage return without a line feed; YAML text must use LF or CRLF "
+                  "line endings"});
+  EXPECT_EQ(parse_errors("a: 1\r\nb: x\ry\r\n"),
+            Lines{"t.yaml:2:5: carriage return without a line feed; YAML text must use LF or CRLF "
+                  "line endings"});
+  EXPECT_TRUE(parse_errors("a: 1\r\nb: 2\r\n").empty());
 }
 
 TEST(Hostile, ControlCharactersAndUtf16) {
@@ -657,6 +711,16 @@ TEST(Extends, MustBeAFileName) {
             Lines{c.string() + ":1:1: extends: expected the path of a scenario file, got null"});
 }
 
+TEST(Extends, PathMayBeQuotedOrStrButNotOtherwiseTagged) {
+  const TempDir dir;
+  dir.write("base.yaml", "a: 1\n");
+  EXPECT_EQ(load_document(dir.write("q.yaml", "extends: 'base.yaml'\n"), {}).chain.size(), 2U);
+  EXPECT_EQ(load_document(dir.write("s.yaml", "extends: !!str base.yaml\n"), {}).chain.size(), 2U);
+  const fs::path t = dir.write("t.yaml", "b: 2\nextends: !file base.yaml\n");
+  EXPECT_EQ(load_errors(t), Lines{t.string() + ":2:1: extends: expected the path of a scenario "
+                                               "file, got a value tagged !file"});
+}
+
 TEST(Extends, ErrorsInEveryFileAreReportedTogetherInTheirOwnFiles) {
   const TempDir dir;
   const fs::path base = dir.write("base.yaml", "k: 1\nk: 2\n");
@@ -721,6 +785,56 @@ TEST(Overrides, CreateReplaceAndParseValuesAsYaml) {
   EXPECT_EQ(where(*r.find("models")), f.string() + ":2:1");
   // Overrides are part of the resolved scenario.
   EXPECT_NE(doc.resolved_yaml.find("seed: 8"), std::string::npos);
+}
+
+TEST(Overrides, ValuesKeepTheirQuotingAndTags) {
+  const TempDir dir;
+  const fs::path f = dir.write("s.yaml", "months: 24\nseed: 1\nname: x\n");
+  const Document doc = load_document(f, {"months=\"12\"", "seed=!!bool 1", "name='quoted'",
+                                         "n=!!str 5", "p=12", "l=[1, '2']", "t=!!int 3"});
+  const Node& r = doc.root;
+  using Style = Node::Style;
+  EXPECT_EQ(r.find("months")->style(), Style::kQuoted);
+  EXPECT_EQ(r.find("months")->scalar(), "12");
+  EXPECT_EQ(r.find("seed")->tag(), "tag:yaml.org,2002:bool");
+  EXPECT_EQ(r.find("name")->style(), Style::kQuoted);
+  EXPECT_EQ(r.find("n")->tag(), "tag:yaml.org,2002:str");
+  EXPECT_EQ(r.find("p")->style(), Style::kPlain);
+  EXPECT_EQ(r.find("l")->items()[0].style(), Style::kPlain);
+  EXPECT_EQ(r.find("l")->items()[1].style(), Style::kQuoted);
+  // Read as numbers, they are refused like the same values in a file, at the --set position.
+  Diagnostics diags;
+  Reader reader(r, diags);
+  int months = 0, p = 0, t = 0;
+  std::int64_t seed = 0;
+  std::string name;
+  std::vector<double> l;
+  reader.read("months", months);
+  reader.read("seed", seed);
+  reader.read("name", name);
+  reader.read("p", p);
+  reader.read("l", l);
+  reader.read("t", t);
+  EXPECT_EQ(p, 12);
+  EXPECT_EQ(t, 3);
+  EXPECT_EQ(name, "quoted");
+  EXPECT_EQ(testing::lines_of(diags),
+            (Lines{"<command line>:1:1: months: expected an integer, got the quoted string "
+                   "\"12\" (remove the quotes)",
+                   "<command line>:1:2: seed: expected an integer, got \"1\" tagged !!bool "
+                   "(remove the tag)",
+                   "<command line>:1:6: l[1]: expected a number, got the quoted string \"2\" "
+                   "(remove the quotes)"}));
+}
+
+TEST(Overrides, TagsOnListsAndMappingsAreRefused) {
+  const TempDir dir;
+  const fs::path f = dir.write("s.yaml", "m: {a: 1}\n");
+  EXPECT_EQ(load_errors(f, {"m=!x {a: 1}", "k=!!str [1]"}),
+            (Lines{"<command line>:1:1: m: a mapping cannot be tagged !x (remove the tag; only "
+                   "!!map is allowed)",
+                   "<command line>:1:2: k: a list cannot be tagged !!str (remove the tag; only "
+                   "!!seq is allowed)"}));
 }
 
 TEST(Overrides, ReplaceAWholeMap) {
@@ -835,6 +949,71 @@ TEST(Resolved, ReadsBackToTheSameTree) {
   // And loading the resolved text as a file gives the same tree again.
   const fs::path r = dir.write("resolved.yaml", doc.resolved_yaml);
   EXPECT_TRUE(same_structure(load_document(r, {}).root, doc.root));
+}
+
+/// Every diagnostic's key path and message (not its position) when `root`'s values are read as
+/// the types below: what a model would make of the tree.
+Lines read_as_typed(const Node& root) {
+  Diagnostics diags;
+  Reader r(root, diags);
+  int i = 0;
+  double d = 0;
+  bool b = false;
+  std::string s;
+  std::vector<double> list;
+  for (const char* key : {"plain_int", "quoted_int", "str_int", "int_int", "custom_int"}) {
+    r.read(key, i);
+  }
+  for (const char* key : {"plain_double", "quoted_double", "float_double", "set_quoted"}) {
+    r.read(key, d);
+  }
+  r.read("quoted_bool", b);
+  r.read("plain_bool", b);
+  for (const char* key : {"quoted_text", "str_text", "null_word", "plain_text", "tagged_text"}) {
+    r.read(key, s);
+  }
+  r.read("list", list);
+  r.finish();
+  Lines out;
+  for (const Diagnostic& diag : diags.items()) out.push_back(diag.key_path + ": " + diag.message);
+  return out;
+}
+
+TEST(Resolved, KeepsQuotingAndTagsSoItIsReadExactlyAsTheOriginal) {
+  const TempDir dir;
+  dir.write("base.yaml",
+            "plain_int: 12\nquoted_int: \"12\"\nstr_int: !!str 12\nint_int: !!int 7\n"
+            "custom_int: !c 1\nplain_double: 0.5\nquoted_double: '0.5'\n"
+            "float_double: !!float 2\nquoted_bool: \"true\"\nplain_bool: false\n");
+  const fs::path d =
+      dir.write("d.yaml",
+                "extends: base.yaml\nquoted_text: \"12\"\nstr_text: !!str true\nnull_word: 'null'\n"
+                "plain_text: a\tb\ntagged_text: !t x\nlist: [1, '2', !!float 3]\n");
+  const Document doc = load_document(d, {"set_quoted=\"3\""});
+  const std::string& text = doc.resolved_yaml;
+  EXPECT_NE(text.find("quoted_int: \"12\"\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("str_int: !!str 12\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("plain_text: a\tb\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("set_quoted: \"3\"\n"), std::string::npos) << text;
+  const fs::path r = dir.write("resolved.yaml", text);
+  const Document again = load_document(r, {});
+  EXPECT_TRUE(same_structure(again.root, doc.root)) << text;
+  EXPECT_EQ(again.resolved_yaml, text);
+  const Lines original = read_as_typed(doc.root);
+  EXPECT_EQ(read_as_typed(again.root), original);
+  EXPECT_EQ(original,
+            (Lines{"quoted_int: expected an integer, got the quoted string \"12\" (remove the "
+                   "quotes)",
+                   "str_int: expected an integer, got \"12\" tagged !!str (remove the tag)",
+                   "custom_int: expected an integer, got \"1\" tagged !c (remove the tag)",
+                   "quoted_double: expected a number, got the quoted string \"0.5\" (remove the "
+                   "quotes)",
+                   "set_quoted: expected a number, got the quoted string \"3\" (remove the "
+                   "quotes)",
+                   "quoted_bool: expected true or false, got the quoted string \"true\" (remove "
+                   "the quotes)",
+                   "tagged_text: expected a string, got \"x\" tagged !t",
+                   "list[1]: expected a number, got the quoted string \"2\" (remove the quotes)"}));
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ struct Doc {
 // double
 
 TEST(ReadDouble, AcceptsDecimalForms) {
-  Doc d("a: 0.5\nb: -2\nc: 1e-3\nd: +3\ne: .5\nf: 5.\ng: 1E+2\nh: \"0.25\"\ni: -0\n");
+  Doc d("a: 0.5\nb: -2\nc: 1e-3\nd: +3\ne: .5\nf: 5.\ng: 1E+2\nh: !!float 0.25\ni: -0\n");
   Reader r = d.reader();
   double a = 0, b = 0, c = 0, dd = 0, e = 0, f = 0, g = 0, h = 0, i = 1;
   r.read("a", a);
@@ -72,8 +72,8 @@ TEST(ReadDouble, WrongTypeLeavesValueUnchanged) {
                            "t.yaml:5:1: e: expected a number, got \"0x10\"",
                            "t.yaml:6:1: f: expected a number, got \"1_000\"",
                            "t.yaml:7:1: g: expected a number, got \"1.5.2\"",
-                           "t.yaml:8:1: h: expected a number, got \" 1\"",
-                           "t.yaml:9:1: i: expected a number, got \"\"",
+                           "t.yaml:8:1: h: expected a number, got the quoted string \" 1\"",
+                           "t.yaml:9:1: i: expected a number, got the quoted string \"\"",
                        }));
 }
 
@@ -310,7 +310,8 @@ TEST(Messages, LongAndControlTextIsQuotedSafely) {
   r.read("a", v);
   r.read("b", v);
   EXPECT_EQ(d.lines(),
-            (Lines{"t.yaml:1:1: a: expected a number, got \"tab\\x09here \\\"q\\\" back\\\\slash\"",
+            (Lines{"t.yaml:1:1: a: expected a number, got the quoted string \"tab\\x09here "
+                   "\\\"q\\\" back\\\\slash\"",
                    "t.yaml:2:1: b: expected a number, got \"" + std::string(60, 'x') + "...\""}));
 }
 
@@ -369,6 +370,243 @@ TEST(ReadChoice, ExactMatchAndDidYouMean) {
                    "mean 'beta'?",
                    "t.yaml:3:1: c: expected one of alpha, beta, gamma, got \"x\"",
                    "t.yaml:4:1: d: expected one of alpha, beta, gamma, got a list"}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// quoting and tags: a number or a bool must be written plain (or with its own core tag); text
+// may be plain, quoted or !!str
+
+TEST(QuotingAndTags, QuotedNumbersAndBoolsAreRefused) {
+  Doc d(
+      "a: \"12\"\nb: '0.5'\nc: \"abc\"\nd: \"true\"\ne: [1, \"2\"]\nf: \"1.5\"\ng: |\n  3\n"
+      "h: ! 4\ni: '7'\nj: \"1e3\"\nk: \"-1\"\n");
+  Reader r = d.reader();
+  int a = 5, f = 5;
+  double b = 5, c = 5, g = 5, h = 5;
+  bool dd = false;
+  std::vector<double> e{9};
+  float j = 5;
+  std::int64_t i = 5, k = 5;
+  r.read("a", a);
+  r.read("b", b);
+  r.read("c", c);
+  r.read("d", dd);
+  r.read("e", e);
+  r.read("f", f);
+  r.read("g", g);
+  r.read("h", h);
+  r.read_optional("i", i);
+  r.read("j", j);
+  r.read_optional("k", k);
+  r.finish();
+  EXPECT_EQ(a, 5);
+  EXPECT_EQ(b, 5);
+  EXPECT_FALSE(dd);
+  EXPECT_EQ(e, std::vector<double>{9});
+  EXPECT_EQ(i, 5);
+  EXPECT_EQ(j, 5);
+  EXPECT_EQ(d.lines(),
+            (Lines{
+                "t.yaml:1:1: a: expected an integer, got the quoted string \"12\" (remove the "
+                "quotes)",
+                "t.yaml:2:1: b: expected a number, got the quoted string \"0.5\" (remove the "
+                "quotes)",
+                "t.yaml:3:1: c: expected a number, got the quoted string \"abc\"",
+                "t.yaml:4:1: d: expected true or false, got the quoted string \"true\" (remove "
+                "the quotes)",
+                "t.yaml:5:8: e[1]: expected a number, got the quoted string \"2\" (remove the "
+                "quotes)",
+                "t.yaml:6:1: f: expected an integer, got the quoted string \"1.5\"",
+                "t.yaml:7:1: g: expected a number, got the quoted string \"3\\x0a\"",
+                "t.yaml:9:1: h: expected a number, got the quoted string \"4\" (remove the "
+                "quotes)",
+                "t.yaml:10:1: i: expected an integer, got the quoted string \"7\" (remove the "
+                "quotes)",
+                "t.yaml:11:1: j: expected a number, got the quoted string \"1e3\" (remove the "
+                "quotes)",
+                "t.yaml:12:1: k: expected an integer, got the quoted string \"-1\" (remove the "
+                "quotes)",
+            }));
+}
+
+TEST(QuotingAndTags, TheMatchingCoreTagIsAccepted) {
+  Doc d(
+      "a: !!int 12\nb: !!float 0.5\nc: !!int -3\nd: !!bool true\ne: !!float 12\n"
+      "f: [!!int 1, !!float 2.5, 3]\ng: !<tag:yaml.org,2002:int> 7\nh: !!bool false\n"
+      "i: !!float 1e-3\n");
+  Reader r = d.reader();
+  int a = 0;
+  double b = 0, c = 0, e = 0;
+  bool dd = false, h = true;
+  std::vector<double> f;
+  std::int64_t g = 0;
+  float i = 0;
+  r.read("a", a);
+  r.read("b", b);
+  r.read("c", c);
+  r.read("d", dd);
+  r.read("e", e);
+  r.read("f", f);
+  r.read("g", g);
+  r.read_optional("h", h);
+  r.read("i", i);
+  r.finish();
+  EXPECT_TRUE(d.diags.empty()) << d.lines().front();
+  EXPECT_EQ(a, 12);
+  EXPECT_EQ(b, 0.5);
+  EXPECT_EQ(c, -3.0);  // !!int is a number too
+  EXPECT_TRUE(dd);
+  EXPECT_EQ(e, 12.0);
+  EXPECT_EQ(f, (std::vector<double>{1, 2.5, 3}));
+  EXPECT_EQ(g, 7);
+  EXPECT_FALSE(h);
+  EXPECT_EQ(i, 1e-3F);
+}
+
+TEST(QuotingAndTags, OtherTagsOnNumbersAndBoolsAreRefused) {
+  Doc d(
+      "a: !!str 12\nb: !!float 12\nc: !!bool 1\nd: !!int 1.5\ne: !!int true\nf: !custom 3\n"
+      "g: !!str true\nh: !!null 5\ni: !!float 1.5\nj: !!float abc\nk: !!bool yes\n"
+      "l: !!float .nan\nm: [0.5, !!str 1]\nn: !<tag:example.com,2000:n> 2\n");
+  Reader r = d.reader();
+  int a = 5, b = 5;
+  std::int64_t c = 5;
+  double dd = 5, f = 5, h = 5, j = 5, l = 5, n = 5;
+  bool e = false, g = false, i = false, k = false;
+  std::vector<double> m{9};
+  r.read("a", a);
+  r.read("b", b);
+  r.read("c", c);
+  r.read("d", dd);
+  r.read("e", e);
+  r.read("f", f);
+  r.read("g", g);
+  r.read("h", h);
+  r.read("i", i);
+  r.read("j", j);
+  r.read("k", k);
+  r.read("l", l);
+  r.read("m", m);
+  r.read_optional("n", n);
+  r.finish();
+  EXPECT_EQ(a, 5);
+  EXPECT_EQ(c, 5);
+  EXPECT_EQ(dd, 5);
+  EXPECT_FALSE(e);
+  EXPECT_EQ(m, std::vector<double>{9});
+  EXPECT_EQ(d.lines(),
+            (Lines{
+                "t.yaml:1:1: a: expected an integer, got \"12\" tagged !!str (remove the tag)",
+                "t.yaml:2:1: b: expected an integer, got \"12\" tagged !!float (remove the tag)",
+                "t.yaml:3:1: c: expected an integer, got \"1\" tagged !!bool (remove the tag)",
+                "t.yaml:4:1: d: expected an integer, got \"1.5\" tagged !!int",
+                "t.yaml:5:1: e: expected true or false, got \"true\" tagged !!int (remove the "
+                "tag)",
+                "t.yaml:6:1: f: expected a number, got \"3\" tagged !custom (remove the tag)",
+                "t.yaml:7:1: g: expected true or false, got \"true\" tagged !!str (remove the "
+                "tag)",
+                "t.yaml:8:1: h: expected a number, got \"5\" tagged !!null (remove the tag)",
+                "t.yaml:9:1: i: expected true or false, got \"1.5\" tagged !!float",
+                "t.yaml:10:1: j: expected a number, got \"abc\" tagged !!float",
+                "t.yaml:11:1: k: expected true or false, got \"yes\" tagged !!bool",
+                "t.yaml:12:1: l: expected a finite number, got \".nan\" tagged !!float",
+                "t.yaml:13:10: m[1]: expected a number, got \"1\" tagged !!str (remove the tag)",
+                "t.yaml:14:1: n: expected a number, got \"2\" tagged "
+                "!<tag:example.com,2000:n> (remove the tag)",
+            }));
+}
+
+TEST(QuotingAndTags, TextMayBePlainQuotedOrStr) {
+  Doc d(
+      "a: plain\nb: \"quoted\"\nc: 'single'\nd: !!str 12\ne: |\n  block\nf: ! x\ng: !!str\n"
+      "h: \"2024-01\"\ni: !!str 2024-02\nj: !!str beta\nk: 'gamma'\nl: [x, 'y', !!str 3]\n");
+  Reader r = d.reader();
+  std::string a, b, c, dd, e, f, g = "x", j, k;
+  YearMonth h, i;
+  std::vector<std::string> l;
+  r.read("a", a);
+  r.read("b", b);
+  r.read("c", c);
+  r.read("d", dd);
+  r.read("e", e);
+  r.read("f", f);
+  r.read_optional("g", g);
+  r.read("h", h);
+  r.read("i", i);
+  r.read_choice("j", j, {"alpha", "beta", "gamma"});
+  r.read_choice("k", k, {"alpha", "beta", "gamma"});
+  r.read("l", l);
+  r.finish();
+  EXPECT_TRUE(d.diags.empty()) << d.lines().front();
+  EXPECT_EQ(a, "plain");
+  EXPECT_EQ(b, "quoted");
+  EXPECT_EQ(c, "single");
+  EXPECT_EQ(dd, "12");
+  EXPECT_EQ(e, "block\n");
+  EXPECT_EQ(f, "x");
+  EXPECT_EQ(g, "");
+  EXPECT_EQ(h, (YearMonth{2024, 1}));
+  EXPECT_EQ(i, (YearMonth{2024, 2}));
+  EXPECT_EQ(j, "beta");
+  EXPECT_EQ(k, "gamma");
+  EXPECT_EQ(l, (std::vector<std::string>{"x", "y", "3"}));
+}
+
+TEST(QuotingAndTags, OtherTagsOnTextAreRefused) {
+  Doc d(
+      "a: !!int abc\nb: !custom x\nc: !!timestamp 2024-01\nd: !!bool beta\ne: [x, !!int 3]\n"
+      "f: !<tag:example.com,2000:t> x\ng: !!float 1.5\nh: !e 2024-13\n");
+  Reader r = d.reader();
+  std::string a = "keep", b = "keep", dd = "keep", f = "keep", g = "keep";
+  YearMonth c{1, 1}, h{1, 1};
+  std::vector<std::string> e{"keep"};
+  r.read("a", a);
+  r.read("b", b);
+  r.read("c", c);
+  r.read_choice("d", dd, {"alpha", "beta", "gamma"});
+  r.read("e", e);
+  r.read("f", f);
+  r.read_optional("g", g);
+  r.read("h", h);
+  r.finish();
+  EXPECT_EQ(a, "keep");
+  EXPECT_EQ(b, "keep");
+  EXPECT_EQ(c, (YearMonth{1, 1}));
+  EXPECT_EQ(dd, "keep");
+  EXPECT_EQ(e, std::vector<std::string>{"keep"});
+  EXPECT_EQ(g, "keep");
+  EXPECT_EQ(d.lines(),
+            (Lines{
+                "t.yaml:1:1: a: expected a string, got \"abc\" tagged !!int",
+                "t.yaml:2:1: b: expected a string, got \"x\" tagged !custom",
+                "t.yaml:3:1: c: expected a YYYY-MM month, got \"2024-01\" tagged !!timestamp",
+                "t.yaml:4:1: d: expected one of alpha, beta, gamma, got \"beta\" tagged !!bool",
+                "t.yaml:5:8: e[1]: expected a string, got \"3\" tagged !!int",
+                "t.yaml:6:1: f: expected a string, got \"x\" tagged !<tag:example.com,2000:t>",
+                "t.yaml:7:1: g: expected a string, got \"1.5\" tagged !!float",
+                "t.yaml:8:1: h: expected a YYYY-MM month, got \"2024-13\" tagged !e",
+            }));
+}
+
+TEST(QuotingAndTags, LongTagsAreShortenedInMessages) {
+  Doc d("a: !" + std::string(100, 't') + " 1\n");
+  Reader r = d.reader();
+  double v = 0;
+  r.read("a", v);
+  EXPECT_EQ(d.lines(), Lines{"t.yaml:1:1: a: expected a number, got \"1\" tagged !" +
+                             std::string(59, 't') + "... (remove the tag)"});
+}
+
+TEST(QuotingAndTags, SectionsAndListsOfTaggedScalars) {
+  // A tagged scalar where a section or a list is expected is still "a scalar".
+  Doc d("s: !!str x\nl: !!str y\n");
+  Reader r = d.reader();
+  Reader s = r.section("s");
+  std::vector<double> l;
+  r.read("l", l);
+  EXPECT_EQ(d.lines(),
+            (Lines{"t.yaml:1:1: s: expected a mapping, got a scalar",
+                   "t.yaml:2:1: l: expected a list of numbers, got \"y\" tagged !!str"}));
 }
 
 // ---------------------------------------------------------------------------------------------

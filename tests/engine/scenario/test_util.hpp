@@ -81,7 +81,21 @@ inline std::vector<std::string> lines_of(const Diagnostics& diags) {
   return error_lines([&] { diags.throw_if_any(); });
 }
 
-/// @brief Same kinds, scalar texts, keys (in order) and items; positions and paths ignored.
+/// @brief How a scalar was written, for messages: "plain", "quoted" or "tagged <tag>".
+inline std::string style_name(const Node& n) {
+  switch (n.style()) {
+    case Node::Style::kPlain:
+      return "plain";
+    case Node::Style::kQuoted:
+      return "quoted";
+    case Node::Style::kTagged:
+      return "tagged " + n.tag();
+  }
+  return "?";
+}
+
+/// @brief Same kinds, scalar texts, scalar styles and tags, keys (in order) and items;
+/// positions and paths ignored.
 inline ::testing::AssertionResult same_structure(const Node& a, const Node& b,
                                                  const std::string& where = "<root>") {
   if (a.kind() != b.kind()) {
@@ -95,6 +109,11 @@ inline ::testing::AssertionResult same_structure(const Node& a, const Node& b,
       if (a.scalar() != b.scalar()) {
         return ::testing::AssertionFailure()
                << where << ": scalar \"" << a.scalar() << "\" vs \"" << b.scalar() << "\"";
+      }
+      if (a.style() != b.style() || a.tag() != b.tag()) {
+        return ::testing::AssertionFailure()
+               << where << ": scalar \"" << a.scalar() << "\" written " << style_name(a) << " vs "
+               << style_name(b);
       }
       return ::testing::AssertionSuccess();
     case Node::Kind::kSequence:

@@ -54,7 +54,8 @@ TEST(Scenario, UnknownKeyWrongTypeAndOutOfRangeAreAllReported) {
                                            "    vacancy_available_share: 1.7\n");
   const auto e = errors_of(f);
   ASSERT_EQ(e.size(), 4U) << ::testing::PrintToString(e);
-  EXPECT_TRUE(any_matches(e, R"(bad\.yaml:2:1: seed: expected an integer, got \"not-a-number\")"));
+  EXPECT_TRUE(any_matches(
+      e, R"(bad\.yaml:2:1: seed: expected an integer, got the quoted string \"not-a-number\")"));
   EXPECT_TRUE(any_matches(e, R"(bad\.yaml:3:1: no_such_key_anywhere: unknown key)"));
   EXPECT_TRUE(any_matches(
       e,
