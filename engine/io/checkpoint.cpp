@@ -33,12 +33,15 @@
 #include "engine/core/build_info.hpp"
 #include "engine/io/atomic_file.hpp"
 #include "engine/io/hdf5_support.hpp"
+#include "engine/io/posix_file.hpp"
 
 namespace brocken::io {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace h5;  // NOLINT(google-build-using-namespace): the shared HDF5 helpers
+using posix::Fd;
+using posix::read_at;
 
 constexpr const char* kFormat = "brocken-checkpoint";
 constexpr const char* kFormatVersion = "2";
@@ -264,28 +267,6 @@ class Bad : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-/// A file descriptor closed on scope exit.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-bool read_at(int fd, unsigned char* p, std::size_t n, std::uint64_t at) {
-  std::size_t done = 0;
-  while (done < n) {
-    const ssize_t r = ::pread(fd, p + done, n - done, static_cast<off_t>(at + done));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    done += static_cast<std::size_t>(r);
-  }
-  return true;
-}
 
 /// The parsed trailer of an open checkpoint file.
 struct Trailer {

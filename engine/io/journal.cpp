@@ -12,19 +12,19 @@
 #include <unistd.h>
 
 #include "engine/io/atomic_file.hpp"
+#include "engine/io/posix_file.hpp"
 
 namespace brocken::io {
 namespace {
 
 namespace fs = std::filesystem;
+using posix::errno_text;
+using posix::Fd;
+using posix::read_at;
 
 constexpr std::string_view kJournalMagic = "BROCKEN JOURNAL 1 owner ";
 constexpr std::string_view kRecordMagic = "REC1";
 constexpr std::uint64_t kRecordHead = 4 + 8 + 8;
-
-std::string errno_text(int err) {
-  return std::error_code(err, std::generic_category()).message();
-}
 
 void put_u64(unsigned char* p, std::uint64_t v) {
   for (std::size_t i = 0; i < 8; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
@@ -34,17 +34,6 @@ std::uint64_t get_u64(const unsigned char* p) {
   for (std::size_t i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
   return v;
 }
-
-/// A file descriptor closed on scope exit.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 void write_all(int fd, const unsigned char* p, std::size_t n, std::uint64_t at,
                const fs::path& path) {
@@ -58,17 +47,6 @@ void write_all(int fd, const unsigned char* p, std::size_t n, std::uint64_t at,
     }
     done += static_cast<std::size_t>(w);
   }
-}
-
-bool read_all(int fd, unsigned char* p, std::size_t n, std::uint64_t at) {
-  std::size_t done = 0;
-  while (done < n) {
-    const ssize_t r = ::pread(fd, p + done, n - done, static_cast<off_t>(at + done));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    done += static_cast<std::size_t>(r);
-  }
-  return true;
 }
 
 std::string header_line(const std::string& owner) {
@@ -93,7 +71,7 @@ std::string journal_owner(const fs::path& path) {
   struct stat st {};
   if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) return {};
   unsigned char buf[kJournalHeader];
-  if (!read_all(f.fd, buf, sizeof buf, 0)) return {};
+  if (!read_at(f.fd, buf, sizeof buf, 0)) return {};
   const std::string_view h(reinterpret_cast<const char*>(buf), sizeof buf);
   if (h.substr(0, kJournalMagic.size()) != kJournalMagic) return {};
   std::string owner(h.substr(kJournalMagic.size(), 16));
@@ -145,9 +123,7 @@ void JournalWriter::append(std::span<const unsigned char> payload) {
     (void)::ftruncate(f.fd, static_cast<off_t>(bytes_));
     throw;
   }
-  const int fd = f.fd;
-  f.fd = -1;
-  if (::close(fd) != 0) {
+  if (::close(f.release()) != 0) {
     throw OutputError(fmt::format("closing '{}' failed: {}", path_.string(), errno_text(errno)));
   }
   hash_ = fnv1a(std::span<const unsigned char>(head, sizeof head), hash_);
@@ -171,7 +147,7 @@ std::vector<std::vector<unsigned char>> read_journal(const fs::path& path,
         fmt::format("is truncated ({} bytes, the checkpoint counts {})", st.st_size, valid_bytes));
   }
   unsigned char header[kJournalHeader];
-  if (!read_all(f.fd, header, sizeof header, 0)) throw bad("cannot be read");
+  if (!read_at(f.fd, header, sizeof header, 0)) throw bad("cannot be read");
   if (std::string_view(reinterpret_cast<const char*>(header), kJournalMagic.size()) !=
       kJournalMagic) {
     throw bad("is not a brocken series journal");
@@ -182,14 +158,14 @@ std::vector<std::vector<unsigned char>> read_journal(const fs::path& path,
   while (at < valid_bytes) {
     if (out.size() >= records) throw bad("holds more records than the checkpoint counts");
     unsigned char head[kRecordHead];
-    if (valid_bytes - at < kRecordHead || !read_all(f.fd, head, sizeof head, at)) {
+    if (valid_bytes - at < kRecordHead || !read_at(f.fd, head, sizeof head, at)) {
       throw bad("ends inside a record");
     }
     if (std::memcmp(head, kRecordMagic.data(), 4) != 0) throw bad("has a damaged record header");
     const std::uint64_t len = get_u64(head + 4);
     if (len > valid_bytes - at - kRecordHead) throw bad("has a record longer than the file");
     std::vector<unsigned char> payload(static_cast<std::size_t>(len));
-    if (!read_all(f.fd, payload.data(), payload.size(), at + kRecordHead)) {
+    if (!read_at(f.fd, payload.data(), payload.size(), at + kRecordHead)) {
       throw bad("cannot be read");
     }
     if (fnv1a(payload) != get_u64(head + 12)) throw bad("has a damaged record");

@@ -15,15 +15,13 @@
 #include <unistd.h>
 
 #include "engine/io/atomic_file.hpp"
+#include "engine/io/posix_file.hpp"
 
 namespace brocken::io {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string errno_text(int err) {
-  return std::error_code(err, std::generic_category()).message();
-}
+using posix::errno_text;
 
 /// What the holder wrote into the lock file (its first line, at most 1000 bytes).
 std::string read_holder(int fd) {

@@ -22,6 +22,8 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/io/utf8.hpp"
+
 namespace brocken::scenario {
 namespace {
 
@@ -50,44 +52,6 @@ struct TextProblem {
   std::string message;
 };
 
-/// Decodes one UTF-8 sequence starting at `i`; returns its code point and advances `i`, or
-/// returns nullopt (invalid, overlong, surrogate or out of range).
-std::optional<char32_t> decode_utf8(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) {
-    ++i;
-    return c;
-  }
-  std::size_t len = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((c & 0xe0U) == 0xc0U) {
-    len = 2;
-    cp = c & 0x1fU;
-    min = 0x80;
-  } else if ((c & 0xf0U) == 0xe0U) {
-    len = 3;
-    cp = c & 0x0fU;
-    min = 0x800;
-  } else if ((c & 0xf8U) == 0xf0U) {
-    len = 4;
-    cp = c & 0x07U;
-    min = 0x10000;
-  } else {
-    return std::nullopt;
-  }
-  if (i + len > text.size()) return std::nullopt;
-  for (std::size_t k = 1; k < len; ++k) {
-    const unsigned char cont = byte(i + k);
-    if ((cont & 0xc0U) != 0x80U) return std::nullopt;
-    cp = (cp << 6U) | (cont & 0x3fU);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return std::nullopt;
-  i += len;
-  return cp;
-}
-
 /// YAML text must be UTF-8 made of printable characters (YAML 1.2, 5.1), plus tab, LF and CR
 /// (only before LF).
 /// Checking before yaml-cpp sees the text turns binary junk into one clear message and keeps
@@ -104,7 +68,7 @@ std::optional<TextProblem> check_text(std::string_view text) {
   while (i < text.size()) {
     const std::size_t at = i;
     const auto column = [&] { return static_cast<int>(at - line_start) + 1; };
-    const std::optional<char32_t> cp = decode_utf8(text, i);
+    const std::optional<char32_t> cp = io::decode_utf8(text, i);
     if (!cp) {
       return TextProblem{line, column(),
                          fmt::format("invalid UTF-8 byte 0x{:02x}; YAML text must be UTF-8",

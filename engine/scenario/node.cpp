@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/io/utf8.hpp"
+
 namespace brocken::scenario {
 namespace {
 
@@ -38,41 +40,6 @@ bool needs_double_quotes(const std::string& text, bool key_or_root) {
   return false;
 }
 
-/// Decodes the UTF-8 code point at `i` and advances `i`; nullopt when the bytes are not valid
-/// UTF-8 (overlong, surrogate, out of range or truncated).
-std::optional<char32_t> next_code_point(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  std::size_t len = 1;
-  char32_t cp = c;
-  char32_t min = 0;
-  if (c >= 0x80) {
-    if ((c & 0xe0U) == 0xc0U) {
-      len = 2;
-      cp = c & 0x1fU;
-      min = 0x80;
-    } else if ((c & 0xf0U) == 0xe0U) {
-      len = 3;
-      cp = c & 0x0fU;
-      min = 0x800;
-    } else if ((c & 0xf8U) == 0xf0U) {
-      len = 4;
-      cp = c & 0x07U;
-      min = 0x10000;
-    } else {
-      return std::nullopt;
-    }
-    if (i + len > text.size()) return std::nullopt;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((byte(i + k) & 0xc0U) != 0x80U) return std::nullopt;
-      cp = (cp << 6U) | (byte(i + k) & 0x3fU);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return std::nullopt;
-  }
-  i += len;
-  return cp;
-}
-
 /// True for a plain scalar that yaml-cpp's emitter would quote although YAML can write it
 /// plain, as the file it came from did: text with a tab, a line break (a plain scalar folds a
 /// blank line into one) or U+0085, U+2028, U+2029, U+FEFF, and otherwise only characters a
@@ -83,7 +50,7 @@ bool wants_raw_plain(std::string_view text) {
   if (blank(text.front()) || blank(text.back())) return false;
   bool special = false;
   for (std::size_t i = 0; i < text.size();) {
-    const std::optional<char32_t> cp = next_code_point(text, i);
+    const std::optional<char32_t> cp = io::decode_utf8(text, i);
     if (!cp) return false;
     const char32_t c = *cp;
     if (c == '\t' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029 || c == 0xfeff) {
