@@ -68,6 +68,7 @@ struct LoopOptions {
   std::string argv0;
   std::string owner;              ///< io::owner_tag(output), stamped on checkpoints
   bool checkpoint_stats = false;  ///< --checkpoint-stats: one line per checkpoint on stderr
+  bool no_memory_check = false;   ///< --no-memory-check: skip the estimate (exit 5 if it runs out)
 };
 
 struct RunOptions {
@@ -176,13 +177,15 @@ std::string shell_word(const std::string& w) {
 
 /// Throws InputError naming the scenario key to lower when the run's estimated peak memory
 /// exceeds what is available.
-void check_memory(const Scenario& sc, int threads, double resume_bytes) {
+void check_memory(const Scenario& sc, int threads, double resume_bytes, bool skip) {
+  if (skip) return;
   const brocken::tools::MemoryEstimate est =
       brocken::tools::estimate_run(sc, threads, resume_bytes);
   const double need = est.peak();
   const auto avail = brocken::tools::available_memory();
   if (!avail || need <= avail->first) return;
   const bool by_series = est.series * 4.0 > est.agents + est.checkpoint;
+  const bool by_overhead = est.overhead > need - est.overhead;
   const std::string key =
       by_series ? (sc.run.replications > 1 ? "replications" : "months") : "population.scale";
   const brocken::scenario::Node* node = nullptr;
@@ -194,9 +197,15 @@ void check_memory(const Scenario& sc, int threads, double resume_bytes) {
   brocken::scenario::Diagnostics diags;
   diags.add(
       node != nullptr ? node->pos() : brocken::scenario::SourcePos{sc.doc.file.string(), 0, 0}, key,
-      fmt::format("the run needs about {} of memory ({}), but only {} is available ({}); lower {}",
+      fmt::format("the run needs about {} of memory ({}), but only {} is available ({}); {}",
                   brocken::tools::human_bytes(need), est.describe(),
-                  brocken::tools::human_bytes(avail->first), avail->second, key));
+                  brocken::tools::human_bytes(avail->first), avail->second,
+                  by_overhead ? std::string("raise the limit (threads and libraries alone need "
+                                            "that much address space), or pass "
+                                            "--no-memory-check")
+                              : "lower " + key +
+                                    " (or pass --no-memory-check: the estimate is "
+                                    "an upper bound)"));
   diags.throw_if_any();
 }
 
@@ -626,7 +635,7 @@ int run_command(const RunOptions& o) {
   Job job;
   try {
     job.sc = brocken::migration::load_scenario(o.scenario, o.sets, registry);
-    check_memory(job.sc, lo.threads, 0);
+    check_memory(job.sc, lo.threads, 0, lo.no_memory_check);
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
     return kExitInput;
@@ -672,7 +681,7 @@ int resume_command(const ResumeOptions& o) {
   {
     const double need = brocken::tools::checkpoint_read_bytes(static_cast<double>(info.body_bytes));
     const auto avail = brocken::tools::available_memory();
-    if (avail && need > avail->first) {
+    if (avail && need > avail->first && !lo.no_memory_check) {
       return bad(fmt::format(
           "reading it needs about {} of memory, but only {} is available ({}); the checkpoint "
           "itself is fine: resume it where more memory is available",
@@ -713,7 +722,7 @@ int resume_command(const ResumeOptions& o) {
     return bad("the scenario it holds does not resolve to itself (it was not written by brocken)");
   }
   try {
-    check_memory(job.sc, lo.threads, static_cast<double>(info.body_bytes));
+    check_memory(job.sc, lo.threads, static_cast<double>(info.body_bytes), lo.no_memory_check);
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);
     return kExitInput;
@@ -862,6 +871,9 @@ int cli_main(int argc, char** argv) {
         ->check(CLI::Range(0, 100000));
     cmd->add_flag("--checkpoint-stats", lo.checkpoint_stats,
                   "print the time and bytes of every checkpoint on stderr");
+    cmd->add_flag("--no-memory-check", lo.no_memory_check,
+                  "skip the memory estimate (an upper bound); a run that then runs out of "
+                  "memory exits with 5 and keeps its work in a checkpoint");
   };
 
   RunOptions ro;

@@ -574,6 +574,8 @@ void write_checkpoint(const MemoryArchive& archive, const fs::path& path,
       image = build_image(archive, stamp, temporary_path(path).string(), owner);
     } catch (const std::invalid_argument&) {
       throw;
+    } catch (const std::bad_alloc&) {
+      throw;  // out of memory, not a problem with the file
     } catch (const std::exception& e) {
       throw OutputError("cannot write checkpoint '" + path.string() + "': " + e.what());
     }

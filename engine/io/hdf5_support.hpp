@@ -5,6 +5,7 @@
 /// into an exception naming the operation and the innermost reason. Not part of the engine's
 /// interface: only .cpp files in engine/io include it.
 #include <cstddef>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -95,7 +96,21 @@ inline std::string hdf5_error_detail() {
   return desc;
 }
 
+/// @brief True when a memory allocation failed anywhere on the HDF5 error stack (minor codes
+/// H5E_CANTALLOC, H5E_NOSPACE): the failure is then out of memory, not a bad file.
+inline herr_t find_allocation_failure(unsigned /*n*/, const H5E_error2_t* err, void* client) {
+  if (err != nullptr && (err->min_num == H5E_CANTALLOC_g || err->min_num == H5E_NOSPACE_g)) {
+    *static_cast<bool*>(client) = true;
+  }
+  return 0;
+}
+
+/// @brief Throws Failure naming `what` and HDF5's reason, or std::bad_alloc when the reason is
+/// that memory ran out (so that callers report it as such: exit 5, never "damaged file").
 [[noreturn]] inline void fail(const std::string& what) {
+  bool out_of_memory = false;
+  (void)H5Ewalk2(h5e_default(), H5E_WALK_UPWARD, find_allocation_failure, &out_of_memory);
+  if (out_of_memory) throw std::bad_alloc();
   throw Failure(what + " failed: " + hdf5_error_detail());
 }
 

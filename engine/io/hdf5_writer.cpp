@@ -470,6 +470,8 @@ void write_hdf5(const Dataset& data, const fs::path& path, bool force) {
       // by our own POSIX calls (write_file_atomically), whose errors (ENOSPC, EFBIG, EIO) are
       // reported precisely.
       image = build_image(data, temporary_path(path).string());
+    } catch (const std::bad_alloc&) {
+      throw;  // out of memory, not a problem with the file
     } catch (const std::exception& e) {
       throw OutputError("cannot write '" + path.string() + "': " + e.what());
     }

@@ -448,6 +448,36 @@ def sigterm_under_address_limit_writes_checkpoint(ctx: Ctx) -> None:
 
 
 @case
+def out_of_memory_keeps_work(ctx: Ctx) -> None:
+    """73faeb1: std::bad_alloc during a run gave exit 1 and lost everything since the last
+    checkpoint. With the estimate skipped (--no-memory-check), tight address-space limits make the
+    months run out of memory: exit 5, a checkpoint that resumes to the uninterrupted result."""
+    if ctx.sanitized:
+        return
+    shape = ["--set", "population.scale=0.02", "--set", "months=120", "--set", "replications=2"]
+    r = ctx.run("run", ctx.smoke, *shape, "-o", str(ctx.work / "ref.h5"), "-q", "--hash")
+    ref = hash_of(r.out)
+    saw_oom = 0
+    for mb in range(26, 58, 4):
+        for f in ctx.work.glob("o.h5*"):
+            f.unlink()
+        r = ctx.run("run", ctx.smoke, *shape, "-o", str(ctx.work / "o.h5"), "-q",
+                    "--no-memory-check", limit_as=mb << 20)
+        check(r.returncode >= 0, f"ulimit -v {mb} MiB: killed by signal {-r.returncode}")
+        check(r.returncode in (0, 2, 5), f"ulimit -v {mb} MiB: exit {r.returncode}: {r.err}")
+        if r.returncode == 5:
+            check("out of memory" in r.err, r.err)
+            ckpt = ctx.work / "o.h5.ckpt.h5"
+            if "resume with" in r.err:
+                check(ckpt.exists(), "no checkpoint although one was announced")
+                rr = ctx.run("resume", str(ckpt), "-o", str(ctx.work / "o.h5"), "-q", "--hash")
+                check(rr.returncode == 0 and hash_of(rr.out) == ref,
+                      f"ulimit -v {mb} MiB: resume: {rr.returncode} {rr.err}")
+                saw_oom += 1
+    check(saw_oom > 0, "no limit made the run run out of memory with a checkpoint")
+
+
+@case
 def memory_estimate_covers_measured_peak(ctx: Ctx) -> None:
     """73faeb1: the estimate ignored arrivals, output assembly and checkpoints. Here it must be at
     least the peak resident memory measured by the kernel (getrusage) for several shapes."""
