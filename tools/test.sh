@@ -27,9 +27,15 @@ for preset in "${presets[@]}"; do
   echo "== ${preset}: test" >&2
   log="build/${preset}/ctest.log"
   rc=0
+  # Every test has a CTest TIMEOUT sized for this preset on a busy 2-core machine (heavy tests
+  # run smaller under the sanitizers: tests/CMakeLists.txt); ctest's --timeout would not override
+  # it. The slowest tests are printed so that one creeping towards its timeout is seen early.
   ctest --preset "$preset" --output-on-failure -j"$(nproc)" >"$log" 2>&1 || rc=$?
   # Passing tests are one line each in the log; show the failures and the summary.
   grep -Ev '^ *(Start +[0-9]+:|[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed)' "$log" || true
+  echo "== ${preset}: slowest tests" >&2
+  sed -nE 's/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: ([^ ]+) .* ([0-9.]+) sec$/\2 s  \1/p' "$log" |
+    sort -rn | head -n 5 >&2 || true
   [ "$rc" -eq 0 ] || { echo "== ${preset}: tests failed (full log: $log)" >&2; exit 1; }
   echo "== ${preset}: passed in $(($(date +%s) - start)) s" >&2
 done
