@@ -24,9 +24,9 @@ endif()
 
 # The comparison with the official projections (tools/validation/, docs/validation.md), end to
 # end on a small run: the tools work and the table has rows. The numbers are not checked.
-# Optimised builds run the smoke scenario at its 1 % (about 5 s); the sanitizer builds at 0.2 %,
+# Optimised builds run the smoke scenario at its 1 % (about 4 s); the sanitizer builds at 0.2 %,
 # the same tables and code paths (1 %: about 15 s under address + undefined, 45 s under thread;
-# 0.2 %: about 8 s and 22 s on 2 idle cores).
+# 0.2 %: about 5 s and 15-25 s on 2 idle cores).
 if(BROCKEN_SANITIZE)
   set(_validation_scale 0.002)
 else()
