@@ -4,8 +4,8 @@ limits at many sizes, crafted checkpoints that are valid HDF5 (docs/reliability.
 
 Every case runs the real `brocken` command line as a user on a shared server would, and checks
 what must hold: the exit code, the message (file and reason), which files exist afterwards and
-whether the output equals an uninterrupted run. Each case failed on the behaviour of 73faeb1
-(the first line of its docstring says how).
+whether the output equals an uninterrupted run. A docstring starting "73faeb1:" says how that
+case failed before the hardening; the others guard new behaviour.
 
   runtime.py --list                                                case names, one a line
   runtime.py --brocken BIN --source DIR [--sanitized] NAME...      run cases (exit 0 if all pass)
@@ -118,6 +118,16 @@ def interrupted_run(ctx: Ctx, out: Path, *extra: str, cwd: Path | None = None,
     _, err = p.communicate(timeout=300)
     check(p.returncode == 4, f"interrupted run: exit {p.returncode}: {err.decode()[-2000:]}")
     return ckpt
+
+
+def run_printed_resume(ctx: Ctx, err: str, ref: str) -> None:
+    """Runs the `resume with: ...` command printed in `err` as printed; its hash must be `ref`."""
+    m = re.search(r"resume with: (.*)", err)
+    check(m is not None, f"no resume command printed: {err}")
+    r = subprocess.run(m.group(1) + " -q --hash", shell=True, cwd=ctx.work, capture_output=True,
+                       timeout=600)
+    check(r.returncode == 0, f"the printed resume command failed: {r.stderr.decode()}")
+    check(hash_of(r.stdout.decode()) == ref, "resumed hash differs")
 
 
 CASES: dict[str, Callable[[Ctx], None]] = {}
@@ -256,12 +266,7 @@ def concurrent_same_output_refused(ctx: Ctx) -> None:
     a.send_signal(signal.SIGINT)
     _, err = a.communicate(timeout=300)
     check(a.returncode == 4, f"first run: exit {a.returncode}: {err.decode()}")
-    m = re.search(r"resume with: (.*)", err.decode())
-    check(m is not None, "no resume command printed")
-    r = subprocess.run(m.group(1) + " -q --hash", shell=True, cwd=ctx.work, capture_output=True,
-                       timeout=600)
-    check(r.returncode == 0, f"the printed resume command failed: {r.stderr.decode()}")
-    check(hash_of(r.stdout.decode()) == ref, "resumed hash differs")
+    run_printed_resume(ctx, err.decode(), ref)
 
 
 @case
@@ -322,12 +327,7 @@ def resume_scenario_from_pipe(ctx: Ctx) -> None:
                        executable="/bin/bash")
     err = (ctx.work / "err.txt").read_text()
     check("rc=4" in r.stdout.decode(), f"{r.stdout.decode()} {err}")
-    m = re.search(r"resume with: (.*)", err)
-    check(m is not None, "no resume command")
-    r = subprocess.run(m.group(1) + " -q --hash", shell=True, cwd=ctx.work, capture_output=True,
-                       timeout=600)
-    check(r.returncode == 0, f"resume failed: {r.stderr.decode()}")
-    check(hash_of(r.stdout.decode()) == ref, "hash differs")
+    run_printed_resume(ctx, err, ref)
 
 
 # ---------------------------------------------------------------------------------------------
