@@ -230,7 +230,9 @@ bool reads_back_as(const YAML::Node& y, const Node& node) {
       if (!y.IsScalar() || y.Scalar() != node.scalar()) return false;
       switch (node.style()) {
         case Node::Style::kPlain:
-          return y.Tag() == "?";
+          // A plain `-` (only possible inside a flow collection) is written quoted (see
+          // needs_double_quotes' callers); it reads back as the same text.
+          return y.Tag() == "?" || (node.scalar() == "-" && y.Tag() == "!");
         case Node::Style::kQuoted:
           return y.Tag() == "!";
         case Node::Style::kTagged:

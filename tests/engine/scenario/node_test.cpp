@@ -495,6 +495,13 @@ TEST(ToYaml, PlainTextThatCannotBePlainIsQuoted) {
   const Node dash_back = parse_ok(to_yaml(dash));
   EXPECT_EQ(dash_back.find("a")->items()[1].scalar(), "-");
   EXPECT_EQ(dash_back.find("a")->items()[1].style(), Node::Style::kQuoted);
+  // ... also beside a plain scalar written raw (U+2028 inside): the raw text stays plain
+  // (fuzz/regressions/scenario/dash_beside_raw_plain.yaml).
+  const Node mixed = parse_ok("a: [\u2028b, -]\n");
+  const Node mixed_back = parse_ok(to_yaml(mixed));
+  EXPECT_EQ(mixed_back.find("a")->items()[0].scalar(), "\u2028b");
+  EXPECT_EQ(mixed_back.find("a")->items()[0].style(), Node::Style::kPlain) << to_yaml(mixed);
+  EXPECT_EQ(mixed_back.find("a")->items()[1].scalar(), "-");
   // At the root, words that start a document are quoted.
   EXPECT_EQ(parse_ok(to_yaml(Node::make_scalar("--- x", {}, ""))).scalar(), "--- x");
 }
