@@ -121,25 +121,10 @@ std::uint64_t state_hash(const ModelRun& run) {
   const auto& a = run.agents();
   const auto& c = run.state().cols;
   std::uint64_t h = brocken::rng::mix64(a.size());
-  h = hash_column(h, a.span(c.key));
-  h = hash_column(h, a.span(c.age_months));
-  h = hash_column(h, a.span(c.months_here));
-  h = hash_column(h, a.span(c.away_months));
-  h = hash_column(h, a.span(c.arrival_tick));
-  h = hash_column(h, a.span(c.ties));
-  h = hash_column(h, a.span(c.sex));
-  h = hash_column(h, a.span(c.district));
-  h = hash_column(h, a.span(c.nationality));
-  h = hash_column(h, a.span(c.status));
-  h = hash_column(h, a.span(c.residence));
-  h = hash_column(h, a.span(c.housed));
-  h = hash_column(h, a.span(c.language));
-  h = hash_column(h, a.span(c.recognition));
-  h = hash_column(h, a.span(c.qualification));
-  h = hash_column(h, a.span(c.discriminated));
-  h = hash_column(h, a.span(c.origin));
-  h = hash_column(h, a.span(c.lived_here_before));
-  for (const auto& series : run.series().values) {
+#define BROCKEN_X(type, column, short_name, lo, hi) h = hash_column(h, a.span(c.column));
+  BROCKEN_PERSON_COLUMNS(BROCKEN_X)
+#undef BROCKEN_X
+  for (const auto& series : run.series().monthly) {
     for (const double v : series) h = brocken::rng::combine(h, std::bit_cast<std::uint64_t>(v));
   }
   return h;

@@ -12,13 +12,7 @@ namespace brocken::tools {
 void print_yearly_summary(std::ostream& out, const migration::Scenario& sc,
                           const migration::Series& s) {
   const std::size_t nd = sc.region->districts.size();
-  const auto& names = s.names;
-  auto index = [&](const char* n) {
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == n) return i;
-    }
-    return names.size();
-  };
+  const auto& table = migration::model_outputs().table;
   struct Col {
     const char* name;
     const char* header;
@@ -32,7 +26,8 @@ void print_yearly_summary(std::ostream& out, const migration::Scenario& sc,
   out << fmt::format("{:>6}", "year");
   for (const auto& c : cols) out << fmt::format(" {:>11}", c.header);
   out << '\n';
-  const int months = static_cast<int>(s.values.empty() ? 0 : s.values[0].size() / nd);
+  const int months =
+      static_cast<int>(s.monthly.empty() ? 0 : s[table.id("population")].size() / nd);
   int m = 0;
   while (m < months) {
     const int idx = sc.run.start.index() + m;
@@ -40,10 +35,10 @@ void print_yearly_summary(std::ostream& out, const migration::Scenario& sc,
     const int last = std::min(months - 1, m + (11 - idx % 12));
     out << fmt::format("{:>6}", year);
     for (const auto& c : cols) {
-      const std::size_t k = index(c.name);
+      const std::vector<double>& values = s[table.id(c.name)];
       double v = 0;
       for (int t = c.stock ? last : m; t <= last; ++t) {
-        for (std::size_t d = 0; d < nd; ++d) v += s.values[k][static_cast<std::size_t>(t) * nd + d];
+        for (std::size_t d = 0; d < nd; ++d) v += values[static_cast<std::size_t>(t) * nd + d];
       }
       out << fmt::format(" {:>11.0f}", v);
     }

@@ -677,6 +677,40 @@ write(
     grows,
 )
 
+# ---------------------------------------------------------------- 9b labour_cells.csv (district x group)
+cell_rows = []
+cell_sums = defaultdict(lambda: defaultdict(Fraction))
+CELL_GROUPS = [g for g in GROUPS if g != "no_occupation_stated"]
+for year in ("2024", "2025"):
+    for a in AGS:
+        for g in CELL_GROUPS:
+            parts = [find(lmg, ags=a, model_group=g, year=year)]
+            if g == "other":  # 'no_occupation_stated' is counted with 'other'
+                parts.append(find(lmg, ags=a, model_group="no_occupation_stated", year=year))
+            svb = sum(int(r["svb_workplace_total"] or 0) for r in parts)
+            svb_f = sum(int(r["svb_workplace_foreigners"] or 0) for r in parts)
+            un = sum(twelfths(r["unemployed_annual_avg_total"] or 0) for r in parts)
+            un_f = sum(twelfths(r["unemployed_annual_avg_foreigners"] or 0) for r in parts)
+            vac = sum(twelfths(r["vacancies_annual_avg_total"] or 0) for r in parts)
+            cell_rows.append([a, g, year, svb, svb_f, fmt(float(un)), fmt(float(un_f)), fmt(float(vac))])
+            cell_sums[year]["svb"] += svb
+            cell_sums[year]["unemp"] += un
+            cell_sums[year]["vac"] += vac
+for c in ("svb", "unemp", "vac"):
+    check(cell_sums["2024"][c] == G["15"][c], f"labour_cells 2024 {c} sums to the state total")
+write(
+    "labour_cells.csv",
+    [
+        "Labour market by district (Kreis) x model occupation group, Saxony-Anhalt, 2024 and 2025.",
+        LAB_COMMON[0],
+        "Population basis: not applicable (BA administrative register counts). employees_svb / employees_svb_foreign = employees subject to social insurance at place of WORK (all / without German citizenship), by occupation performed, reference date 30 June of the year. unemployed / unemployed_foreign = registered unemployed by target occupation (all / foreign), annual average. vacancies = registered vacancies STOCK (all, incl. non-svB), annual average of monthly counts.",
+        "Values from the source rows (ags 15001-15091); blank cells (suppressed by BA for confidentiality, or none) are written as 0, so every column is a LOWER BOUND of its cell (the 2024 sums: svB 793155, unemployed 84801.17, vacancies 19977 = the state totals; foreign svB and foreign unemployed have more blank cells, see the *_cells_suppressed columns of the source).",
+        "Groups: the nine model occupation groups (KldB 2010 3-digit groups mapped by labour_kldb3_model_group_mapping.csv, a classification choice of the model). DERIVED: 'other' includes the source's 'no_occupation_stated' (no occupation assignable / no target occupation), summed into it; annual averages are summed as exact twelfths and printed to 2 decimals.",
+    ],
+    ["ags", "group", "year", "employees_svb", "employees_svb_foreign", "unemployed", "unemployed_foreign", "vacancies"],
+    cell_rows,
+)
+
 # ---------------------------------------------------------------- 10 district_age_groups_2019.csv (verbatim copy)
 with open(os.path.join(SRC, "district_age_groups_2019.csv"), encoding="utf-8") as f:
     txt = f.read()

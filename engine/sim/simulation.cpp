@@ -20,7 +20,7 @@ void Simulation::restore_tick(std::int32_t tick) {
   tick_ = tick;
 }
 
-void Simulation::step() {
+StepContext Simulation::context() noexcept {
   StepContext ctx;
   ctx.tick = tick_;
   ctx.run = run_;
@@ -28,8 +28,18 @@ void Simulation::step() {
   ctx.agents = &agents_;
   ctx.block_size = block_size_;
   ctx.workspace = &workspace_;
+  return ctx;
+}
+
+void Simulation::step() {
+  StepContext ctx = context();
   for (auto& stage : stages_) stage->run(ctx);
   ++tick_;
+}
+
+void Simulation::observe(Stage& stage) {
+  StepContext ctx = context();
+  stage.run(ctx);
 }
 
 }  // namespace brocken::sim

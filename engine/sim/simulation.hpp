@@ -33,6 +33,10 @@ class Simulation {
   void add_stage(std::unique_ptr<Stage> stage);
   /// @brief Runs every stage in order for the current tick, then advances the tick.
   void step();
+  /// @brief Runs one stage on the current state without advancing the tick: for an observer
+  /// (e.g. a report that records the state at the start, before the first step). The stage need
+  /// not be one of the run's stages; it should not change the agents.
+  void observe(Stage& stage);
   [[nodiscard]] std::int32_t tick() const noexcept { return tick_; }
   /// @brief Continues a run restored from a checkpoint at `tick` (after the stages were added
   /// and the agents restored). Every random number is keyed by the tick, so the agents, the
@@ -45,6 +49,7 @@ class Simulation {
   }
 
  private:
+  StepContext context() noexcept;
   storage::ColumnStore agents_;
   rng::RunKey run_;
   const sched::Executor* exec_;

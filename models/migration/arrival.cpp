@@ -124,11 +124,21 @@ class ArrivalStage final : public sim::Stage {
       status = Status::kRetired;
     } else if (skilled || u_job < p.arrival.arrivals_employed_share) {
       status = Status::kEmployed;  // a job offer comes with the move (Blue Card: required)
-      DistrictState& ds = s_.districts[d];
-      ds.vacancies = std::max(0.0, ds.vacancies - 1.0);
-      s_.flow(d, MonthFlows::kHires) += 1.0;
     }
     a.span(c.status)[i] = static_cast<std::uint8_t>(status);
+    // Occupation group: an arrival with a job takes an open vacancy of the district (group in
+    // proportion to the open vacancies); the others search in the district's mix for their
+    // nationality group (labour/labour.hpp).
+    const double u_group = draw.uniform();
+    const bool is_foreign = nat != Nationality::kGerman;
+    if (status == Status::kEmployed) {
+      a.span(c.occupation)[i] = s_.labour.take_vacancy(d, is_foreign, u_group);
+      s_.flow(d, MonthFlows::kHires) += 1.0;
+    } else {
+      a.span(c.occupation)[i] = s_.labour.draw_group(
+          status == Status::kUnemployed ? s_.labour.unemployed_cdf : s_.labour.employed_cdf, d,
+          is_foreign, u_group);
+    }
 
     const bool foreign = nat != Nationality::kGerman;
     const double u_lang = draw.uniform();

@@ -232,74 +232,48 @@ Scenario load_from_document(scenario::Document doc, const policy::Registry& regi
 
 }  // namespace
 
-const std::vector<std::string>& district_variable_names() {
-  static const std::vector<std::string> kNames{"population",
-                                               "births",
-                                               "deaths",
-                                               "arrivals",
-                                               "departures",
-                                               "returns",
-                                               "employed",
-                                               "unemployed",
-                                               "vacancies",
-                                               "foreign_population",
-                                               "departures_germany",
-                                               "departures_abroad",
-                                               "arrivals_skilled",
-                                               "working_age_population",
-                                               "hires",
-                                               "housed",
-                                               "internal_moves_in",
-                                               "internal_moves_out"};
-  return kNames;
-}
-
 namespace {
-enum Var : std::size_t {
-  kPopulation,
-  kBirths,
-  kDeaths,
-  kArrivals,
-  kDepartures,
-  kReturns,
-  kEmployed,
-  kUnemployed,
-  kVacancies,
-  kForeign,
-  kDepGermany,
-  kDepAbroad,
-  kArrSkilled,
-  kWorkingAge,
-  kHires,
-  kHousedVar,
-  kMovesInVar,
-  kMovesOutVar,
-  kVarCount
-};
 
-/// End-of-month reporting: one agent-local reduction over all persons, then the month's flows
-/// and market state are appended to the series, and indicators are published for next month's
-/// policies.
+/// End-of-month reporting: one agent-local reduction over all persons (the census), then every
+/// declared output (outputs.cpp) appends its values to the series, and the indicators are
+/// published for next month's policies. Run once before the first month (`start`), it records
+/// the stocks' state at the start instead.
 class ReportStage final : public sim::Stage {
  public:
   ReportStage(ModelState& s, Series& out, const policy::PolicyStage& policies,
-              std::vector<int> bands)
-      : s_(s), out_(out), policies_(policies), bands_(std::move(bands)) {}
+              std::vector<int> bands, io::DimensionSizes sizes)
+      : s_(s), out_(out), policies_(policies), bands_(std::move(bands)), sizes_(std::move(sizes)) {}
   [[nodiscard]] std::string_view name() const override { return "report"; }
+  /// @brief The next run() records the state at the start (see class comment).
+  void record_start_next() { start_ = true; }
 
   void run(sim::StepContext& ctx) override {
+    const Census census = take_census(ctx);
+    const ReportView view{s_, census, policies_.spending()};
+    record_outputs(view, sizes_, out_, start_);
+    if (start_) {
+      start_ = false;
+      return;
+    }
+    publish(census);
+    std::fill(s_.flows.begin(), s_.flows.end(), 0.0);
+    std::fill(s_.labour.flows.begin(), s_.labour.flows.end(), 0.0);
+  }
+
+ private:
+  Census take_census(sim::StepContext& ctx) {
     const PersonRows rows(*ctx.agents, s_.cols);
-    const std::size_t nd = s_.n_districts();
-    const std::size_t nb = bands_.size();
-    // Tally layout per district: [0] population [1] foreign [2] employed [3] unemployed
-    // [4] working age [5] searchers [6] foreign unemployed [7] newcomers below B1 [8] sum of
-    // ages in months, [9..12] qualification (unknown, low, vocational, academic), then age band
-    // x sex x nationality; one final slot for the away pool.
-    const std::size_t base = 13;
-    const std::size_t per = base + nb * 2 * 3;
+    Census census;
+    census.districts = s_.n_districts();
+    census.age_bands = bands_.size();
+    census.groups = s_.labour.groups;
+    const std::size_t occ_off = census.occupation_offset();
+    const std::size_t nat_off = census.employed_nationality_offset();
+    const std::size_t nd = census.districts;
+    const std::size_t per = census.per_district();
     std::vector<int> band_of(130, 0);
     for (std::size_t y = 0; y < band_of.size(); ++y) {
-      for (std::size_t b = 0; b < nb; ++b) {
+      for (std::size_t b = 0; b < bands_.size(); ++b) {
         if (static_cast<int>(y) >= bands_[b]) band_of[y] = static_cast<int>(b);
       }
     }
@@ -338,120 +312,85 @@ class ReportStage final : public sim::Stage {
         const auto unemployed = static_cast<std::uint32_t>(p.status[i] == kUnemployedCode);
         const auto foreign = static_cast<std::uint32_t>(
             p.nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman));
-        row[0] += 1;
-        row[1] += foreign;
-        row[2] += employed;
-        row[3] += unemployed;
-        row[4] += static_cast<std::uint32_t>(age >= entry) &
-                  static_cast<std::uint32_t>(age < retirement_months(age));
-        row[5] += static_cast<std::uint32_t>(p.housed[i] == 0);
-        row[6] += foreign & unemployed;
-        row[7] += foreign & static_cast<std::uint32_t>(p.here[i] >= 0) &
-                  static_cast<std::uint32_t>(p.here[i] < 36) &
-                  static_cast<std::uint32_t>(p.language[i] < 3);
+        row[Census::kPopulation] += 1;
+        row[Census::kForeign] += foreign;
+        row[Census::kEmployed] += employed;
+        row[Census::kUnemployed] += unemployed;
+        row[Census::kWorkingAge] += static_cast<std::uint32_t>(age >= entry) &
+                                    static_cast<std::uint32_t>(age < retirement_months(age));
+        row[Census::kSearchers] += static_cast<std::uint32_t>(p.housed[i] == 0);
+        row[Census::kForeignUnemployed] += foreign & unemployed;
+        row[Census::kNewcomersBelowB1] += foreign & static_cast<std::uint32_t>(p.here[i] >= 0) &
+                                          static_cast<std::uint32_t>(p.here[i] < 36) &
+                                          static_cast<std::uint32_t>(p.language[i] < 3);
         const std::size_t y = std::min<std::size_t>(static_cast<std::size_t>(age / 12), top_year);
         age_sums[lane * nd + d] += static_cast<std::uint64_t>(age);
-        row[9 + p.qualification[i]] += 1;
-        row[base + (static_cast<std::size_t>(band[y]) * 2 + p.sex[i]) * 3 + p.nationality[i]] += 1;
+        row[Census::kQualification + p.qualification[i]] += 1;
+        row[Census::kBands + (static_cast<std::size_t>(band[y]) * 2 + p.sex[i]) * 3 +
+            p.nationality[i]] += 1;
+        row[occ_off + p.occupation[i] * 2u] += employed;
+        row[occ_off + p.occupation[i] * 2u + 1] += unemployed;
+        row[nat_off + p.nationality[i]] += employed;
       }
       auto tl = fx.tally();
       for (std::size_t lane = 0; lane < kLanes; ++lane) {
         for (std::size_t k = 0; k < cells; ++k) tl[k] += count[lane * cells + k];
-        for (std::size_t d = 0; d < nd; ++d)
-          tl[d * per + 8] += static_cast<double>(age_sum[lane * nd + d]);
+        for (std::size_t d = 0; d < nd; ++d) {
+          tl[d * per + Census::kAgeMonthsSum] += static_cast<double>(age_sum[lane * nd + d]);
+        }
       }
       tl[cells] += away;
     });
-    record(t, nd, per, base, nb);
-    std::fill(s_.flows.begin(), s_.flows.end(), 0.0);
+    census.away = t[cells];
+    t.resize(cells);
+    census.cells = std::move(t);
+    return census;
   }
 
- private:
-  void record(const std::vector<double>& t, std::size_t nd, std::size_t per, std::size_t base,
-              std::size_t nb) {
+  void publish(const Census& c) {
     const double w = s_.weight;
-    if (out_.names.empty()) {
-      out_.names = district_variable_names();
-      out_.values.assign(out_.names.size(), {});
+    double population = 0, foreign = 0, unemployed = 0, unemployed_foreign = 0, newcomers = 0,
+           vacancies = 0, arrivals = 0, skilled = 0, departures = 0, returns = 0;
+    for (std::size_t d = 0; d < c.districts; ++d) {
+      population += c.at(d, Census::kPopulation);
+      foreign += c.at(d, Census::kForeign);
+      unemployed += c.at(d, Census::kUnemployed);
+      unemployed_foreign += c.at(d, Census::kForeignUnemployed);
+      newcomers += c.at(d, Census::kNewcomersBelowB1);
+      vacancies += s_.labour.open_in(d);
+      arrivals += s_.flow(d, MonthFlows::kArrivals);
+      skilled += s_.flow(d, MonthFlows::kArrivalsSkilled);
+      departures +=
+          s_.flow(d, MonthFlows::kDeparturesGermany) + s_.flow(d, MonthFlows::kDeparturesAbroad);
+      returns += s_.flow(d, MonthFlows::kReturns);
     }
-    double totals[kVarCount] = {};
-    double unemployed_foreign = 0;
-    double newcomers = 0;
-    for (std::size_t d = 0; d < nd; ++d) {
-      const double* row = &t[d * per];
-      auto f = [&](MonthFlows::Kind k) { return s_.flow(d, k); };
-      double v[kVarCount];
-      v[kPopulation] = row[0];
-      v[kBirths] = f(MonthFlows::kBirths);
-      v[kDeaths] = f(MonthFlows::kDeaths);
-      v[kArrivals] = f(MonthFlows::kArrivals);
-      v[kDepartures] = f(MonthFlows::kDeparturesGermany) + f(MonthFlows::kDeparturesAbroad);
-      v[kReturns] = f(MonthFlows::kReturns);
-      v[kEmployed] = row[2];
-      v[kUnemployed] = row[3];
-      v[kVacancies] = s_.districts[d].vacancies;
-      v[kForeign] = row[1];
-      v[kDepGermany] = f(MonthFlows::kDeparturesGermany);
-      v[kDepAbroad] = f(MonthFlows::kDeparturesAbroad);
-      v[kArrSkilled] = f(MonthFlows::kArrivalsSkilled);
-      v[kWorkingAge] = row[4];
-      v[kHires] = f(MonthFlows::kHires);
-      v[kHousedVar] = f(MonthFlows::kHoused);
-      v[kMovesInVar] = f(MonthFlows::kMovesIn);
-      v[kMovesOutVar] = f(MonthFlows::kMovesOut);
-      for (std::size_t k = 0; k < kVarCount; ++k) {
-        out_.values[k].push_back(v[k] * w);
-        totals[k] += v[k];
-      }
-      // Age band x sex x nationality, and its sums over nationality and over band and sex.
-      const double* cells = row + base;
-      for (std::size_t k = 0; k < nb * 2 * 3; ++k)
-        out_.by_age_sex_nationality.push_back(cells[k] * w);
-      for (std::size_t k = 0; k < nb * 2; ++k) {
-        out_.by_age.push_back((cells[k * 3] + cells[k * 3 + 1] + cells[k * 3 + 2]) * w);
-      }
-      for (std::size_t n = 0; n < 3; ++n) {
-        double sum = 0;
-        for (std::size_t k = 0; k < nb * 2; ++k) sum += cells[k * 3 + n];
-        out_.by_nationality.push_back(sum * w);
-      }
-      for (std::size_t q = 0; q < 4; ++q) out_.by_qualification.push_back(row[9 + q] * w);
-      // Mean age in years: ages are kept in completed months, so add half a month.
-      out_.mean_age.push_back(row[0] > 0 ? (row[8] / row[0] + 0.5) / 12.0 : 0.0);
-      out_.housing_available.push_back(s_.districts[d].dwellings_available * w);
-      out_.housing_searchers.push_back(row[5] * w);
-      unemployed_foreign += row[6];
-      newcomers += row[7];
-    }
-    out_.away_pool.push_back(t[nd * per] * w);
-    double pipeline = 0;
-    for (const auto& ds : s_.districts) {
-      pipeline += ds.office_queue;
-      for (const double x : ds.pipeline) pipeline += x;
-    }
-    out_.skilled_pipeline.push_back(pipeline * w);
-    for (const double x : policies_.spending()) out_.spending.push_back(x);
-
     auto& b = s_.board;
     const auto& n = s_.indicators;
-    b.publish(n.population, totals[kPopulation] * w);
-    b.publish(n.foreign_population, totals[kForeign] * w);
-    b.publish(n.arrivals, totals[kArrivals] * w);
-    b.publish(n.arrivals_skilled, totals[kArrSkilled] * w);
-    b.publish(n.departures, totals[kDepartures] * w);
-    b.publish(n.returns, totals[kReturns] * w);
-    b.publish(n.unemployed, totals[kUnemployed] * w);
+    b.publish(n.population, population * w);
+    b.publish(n.foreign_population, foreign * w);
+    b.publish(n.arrivals, arrivals * w);
+    b.publish(n.arrivals_skilled, skilled * w);
+    b.publish(n.departures, departures * w);
+    b.publish(n.returns, returns * w);
+    b.publish(n.unemployed, unemployed * w);
     b.publish(n.unemployed_foreign, unemployed_foreign * w);
-    b.publish(n.vacancies, totals[kVacancies] * w);
+    b.publish(n.vacancies, vacancies * w);
     b.publish(n.newcomers_below_b1, newcomers * w);
-    b.publish(n.away_pool, t[nd * per] * w);
+    b.publish(n.away_pool, c.away * w);
   }
 
   ModelState& s_;
   Series& out_;
   const policy::PolicyStage& policies_;
   std::vector<int> bands_;
+  io::DimensionSizes sizes_;
+  bool start_ = false;
 };
+
+io::DimensionSizes sizes_of(const Scenario& sc) {
+  return output_sizes(sc.region->districts.size(), sc.run.output_age_bands.size(),
+                      sc.region->occupation_groups.size(), sc.policies.size());
+}
 
 }  // namespace
 
@@ -499,8 +438,13 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   sim.add_stage(make_integration_stage(s));
   sim.add_stage(make_housing_stage(s));
   sim.add_stage(make_labour_stage(s));
-  sim.add_stage(
-      std::make_unique<ReportStage>(s, impl_->series, policy_ref, scenario.run.output_age_bands));
+  impl_->series = io::make_series(model_outputs().table);
+  auto report = std::make_unique<ReportStage>(s, impl_->series, policy_ref,
+                                              scenario.run.output_age_bands, sizes_of(scenario));
+  // The state at the start (the end of the month before the first) goes into the file too.
+  report->record_start_next();
+  sim.observe(*report);
+  sim.add_stage(std::move(report));
 }
 
 ModelRun::~ModelRun() = default;
@@ -535,37 +479,6 @@ Series ModelRun::take_series() noexcept {
 
 namespace {
 
-/// Values per month of each Series member (besides the district variables: nd each).
-struct SeriesShape {
-  std::size_t nd, nb, np;
-  [[nodiscard]] std::vector<std::pair<const char*, std::size_t>> members() const {
-    return {{"by_age", nd * nb * 2},
-            {"by_nationality", nd * 3},
-            {"by_age_sex_nationality", nd * nb * 6},
-            {"mean_age", nd},
-            {"by_qualification", nd * 4},
-            {"spending", np},
-            {"away_pool", 1},
-            {"skilled_pipeline", 1},
-            {"housing_available", nd},
-            {"housing_searchers", nd}};
-  }
-};
-
-template <class S>
-auto& member(S& s, std::string_view name) {
-  if (name == "by_age") return s.by_age;
-  if (name == "by_nationality") return s.by_nationality;
-  if (name == "by_age_sex_nationality") return s.by_age_sex_nationality;
-  if (name == "mean_age") return s.mean_age;
-  if (name == "by_qualification") return s.by_qualification;
-  if (name == "spending") return s.spending;
-  if (name == "away_pool") return s.away_pool;
-  if (name == "skilled_pipeline") return s.skilled_pipeline;
-  if (name == "housing_available") return s.housing_available;
-  return s.housing_searchers;
-}
-
 [[noreturn]] void implausible(const std::string& entry, const std::string& what) {
   throw io::ArchiveError(fmt::format("entry '{}' {}", entry, what));
 }
@@ -585,14 +498,7 @@ void check_range(const storage::ColumnStore& a, storage::ColumnHandle<T> h, cons
 }  // namespace
 
 void save_series(const Series& series, io::ArchiveWriter& ar, const std::string& prefix) {
-  const auto& names = district_variable_names();
-  for (std::size_t k = 0; k < names.size(); ++k) {
-    ar.put<double>(prefix + "/values/" + names[k],
-                   k < series.values.size() ? series.values[k] : std::vector<double>{});
-  }
-  for (const auto& [name, per] : SeriesShape{0, 0, 0}.members()) {
-    ar.put<double>(prefix + "/" + name, member(series, name));
-  }
+  io::save_series(model_outputs().table, series, ar, prefix);
 }
 
 ResourcePlan plan_resources(const Scenario& sc) {
@@ -613,12 +519,12 @@ ResourcePlan plan_resources(const Scenario& sc) {
   storage::ColumnStore probe;
   (void)PersonColumns::declare(probe);
   plan.bytes_per_agent = probe.bytes_per_row();
-  const SeriesShape shape{sc.region->districts.size(), sc.run.output_age_bands.size(),
-                          sc.policies.size()};
-  std::size_t per_month = district_variable_names().size() * shape.nd;
-  for (const auto& [name, per] : shape.members()) per_month += per;
+  const auto& table = model_outputs().table;
+  const io::DimensionSizes sizes = sizes_of(sc);
   plan.series_bytes_per_replication =
-      per_month * static_cast<std::size_t>(sc.run.months) * sizeof(double);
+      (table.per_month(sizes) * static_cast<std::size_t>(sc.run.months) +
+       table.start_values(sizes)) *
+      sizeof(double);
   return plan;
 }
 
@@ -628,31 +534,10 @@ Series restore_series(const io::ArchiveReader& ar, const std::string& prefix, co
     throw io::ArchiveError(fmt::format("'{}': {} months done, the scenario has {}", prefix,
                                        months_done, sc.run.months));
   }
-  const auto t = static_cast<std::size_t>(months_done);
-  const SeriesShape shape{sc.region->districts.size(), sc.run.output_age_bands.size(),
-                          sc.policies.size()};
-  Series s;
-  s.names = district_variable_names();
   // Every series value is a count, a mean age, a sum of euros or a stock: finite and far below
   // 1e15 (the archive reader has already refused NaN and infinities).
-  constexpr double kMax = 1e15;
-  const auto plausible = [&](const std::string& entry, const std::vector<double>& v) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (!(std::abs(v[i]) <= kMax)) {
-        throw io::ArchiveError(fmt::format(
-            "entry '{}' holds {} at index {}, which no run can produce", entry, v[i], i));
-      }
-    }
-  };
-  for (const auto& name : s.names) {
-    s.values.push_back(ar.get<double>(prefix + "/values/" + name, t * shape.nd));
-    plausible(prefix + "/values/" + name, s.values.back());
-  }
-  for (const auto& [name, per] : shape.members()) {
-    member(s, name) = ar.get<double>(prefix + "/" + name, t * per);
-    plausible(prefix + "/" + name, member(s, name));
-  }
-  return s;
+  return io::restore_series(model_outputs().table, sizes_of(sc), ar, prefix,
+                            static_cast<std::size_t>(months_done), 1e15);
 }
 
 void ModelRun::save(io::ArchiveWriter& ar, const std::string& prefix) const {
@@ -662,34 +547,28 @@ void ModelRun::save(io::ArchiveWriter& ar, const std::string& prefix) const {
   impl_->sim->agents().save(ar, prefix + "/agents");
 
   const std::size_t nd = s.n_districts();
-  std::vector<double> vacancies, inflow, dwellings, queue, app_carry, carry0, carry1, match,
-      pipeline;
+  std::vector<double> dwellings, queue, app_carry, carry0, carry1, pipeline;
   std::vector<std::uint64_t> pipeline_length;
   for (const auto& d : s.districts) {
-    vacancies.push_back(d.vacancies);
-    inflow.push_back(d.vacancy_inflow);
     dwellings.push_back(d.dwellings_available);
     queue.push_back(d.office_queue);
     app_carry.push_back(d.application_carry);
     carry0.push_back(d.arrival_carry[0]);
     carry1.push_back(d.arrival_carry[1]);
-    match.push_back(d.match_carry);
     pipeline_length.push_back(d.pipeline.size());
     pipeline.insert(pipeline.end(), d.pipeline.begin(), d.pipeline.end());
   }
   const std::string dp = prefix + "/districts/";
   ar.put_scalar<std::uint64_t>(dp + "count", nd);
-  ar.put<double>(dp + "vacancies", vacancies);
-  ar.put<double>(dp + "vacancy_inflow", inflow);
   ar.put<double>(dp + "dwellings_available", dwellings);
   ar.put<double>(dp + "office_queue", queue);
   ar.put<double>(dp + "application_carry", app_carry);
   ar.put<double>(dp + "arrival_carry_germany", carry0);
   ar.put<double>(dp + "arrival_carry_abroad", carry1);
-  ar.put<double>(dp + "match_carry", match);
   ar.put<std::uint64_t>(dp + "pipeline_length", pipeline_length);
   ar.put<double>(dp + "pipeline", pipeline);
   ar.put<double>(prefix + "/flows", s.flows);
+  s.labour.save(ar, prefix + "/labour");
   s.board.save(ar, prefix + "/board");
   impl_->policies->save(ar, prefix + "/policies");
   save_series(impl_->series, ar, prefix + "/series");
@@ -721,14 +600,11 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
     return v;
   };
   constexpr double kHuge = 1e15;
-  const auto vacancies = finite("vacancies", -kHuge, kHuge);
-  const auto inflow = finite("vacancy_inflow", -kHuge, kHuge);
   const auto dwellings = finite("dwellings_available", -kHuge, kHuge);
   const auto queue = finite("office_queue", 0, kHuge);
   const auto app_carry = finite("application_carry", 0, kHuge);
   const auto carry0 = finite("arrival_carry_germany", 0, kHuge);
   const auto carry1 = finite("arrival_carry_abroad", 0, kHuge);
-  const auto match = finite("match_carry", -kHuge, kHuge);
   const auto lengths = ar.get<std::uint64_t>(dp + "pipeline_length", nd);
   std::uint64_t total = 0;
   for (const auto n : lengths) {
@@ -751,39 +627,23 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
   agents.restore(ar, prefix + "/agents");
   const auto& c = s.cols;
   const std::string ap = prefix + "/agents/";
-  check_range(agents, c.age_months, ap + "age_months", 0, INT16_MAX);
-  check_range(agents, c.months_here, ap + "months_here", -1, INT16_MAX);
-  check_range(agents, c.away_months, ap + "away_months", 0, INT16_MAX);
-  check_range(agents, c.arrival_tick, ap + "arrival_tick", -1, INT16_MAX);
-  check_range(agents, c.ties, ap + "ties", 0, 1);
-  check_range(agents, c.sex, ap + "sex", 0, 1);
-  check_range(agents, c.district, ap + "district", 0, static_cast<double>(nd) - 1);
-  check_range(agents, c.nationality, ap + "nationality", 0, kNationalities - 1);
-  check_range(agents, c.status, ap + "status", 0, static_cast<double>(Status::kRetired));
-  check_range(agents, c.residence, ap + "residence", 0,
-              static_cast<double>(Residence::kAwayAbroad));
-  check_range(agents, c.housed, ap + "housed", 0, 1);
-  check_range(agents, c.language, ap + "language", 0, 4);
-  check_range(agents, c.recognition, ap + "recognition", 0,
-              static_cast<double>(Recognition::kFull));
-  check_range(agents, c.qualification, ap + "qualification", 0,
-              static_cast<double>(Qualification::kAcademic));
-  check_range(agents, c.discriminated, ap + "discriminated", 0, 1);
-  check_range(agents, c.origin, ap + "origin", 0, static_cast<double>(Origin::kArrivedSkilled));
-  check_range(agents, c.lived_here_before, ap + "lived_here_before", 0, 1);
+  const std::size_t districts = nd;
+  const std::size_t groups = s.labour.groups;
+#define BROCKEN_X(type, column, short_name, lo, hi) \
+  check_range(agents, c.column, ap + #column, lo, hi);
+  BROCKEN_PERSON_COLUMNS(BROCKEN_X)
+#undef BROCKEN_X
 
+  s.labour.restore(ar, prefix + "/labour");
   s.board.restore(ar, prefix + "/board");
   impl_->policies->restore(ar, prefix + "/policies");
   std::size_t at = 0;
   for (std::size_t d = 0; d < nd; ++d) {
     DistrictState& ds = s.districts[d];
-    ds.vacancies = vacancies[d];
-    ds.vacancy_inflow = inflow[d];
     ds.dwellings_available = dwellings[d];
     ds.office_queue = queue[d];
     ds.application_carry = app_carry[d];
     ds.arrival_carry = {carry0[d], carry1[d]};
-    ds.match_carry = match[d];
     const auto n = static_cast<std::size_t>(lengths[d]);
     ds.pipeline.assign(pipeline.begin() + static_cast<std::ptrdiff_t>(at),
                        pipeline.begin() + static_cast<std::ptrdiff_t>(at + n));
@@ -800,6 +660,11 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
   io::Dataset ds;
   const std::size_t nt = static_cast<std::size_t>(sc.run.months);
   const std::size_t nd = sc.region->districts.size();
+  for (const Series* r : runs) {
+    if (r->months(model_outputs().table, sizes_of(sc)) != nt) {
+      throw std::logic_error("make_dataset: a replication's series do not cover the scenario");
+    }
+  }
   const bool ensemble = runs.size() > 1;
   const std::string start = fmt::format("{:04d}-{:02d}-01", sc.run.start.year, sc.run.start.month);
 
@@ -845,69 +710,6 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
     ds.dims.push_back(std::move(rep));
     lead.push_back("replication");
   }
-  auto dims_with = [&](std::initializer_list<const char*> rest) {
-    std::vector<std::string> v = lead;
-    for (const char* r : rest) v.emplace_back(r);
-    return v;
-  };
-  auto concat = [&](auto member) {
-    std::vector<double> out;
-    for (const Series* s : runs) {
-      const auto& v = (*s).*member;
-      out.insert(out.end(), v.begin(), v.end());
-    }
-    return out;
-  };
-
-  struct Meta {
-    const char* units;
-    const char* long_name;
-  };
-  static const std::map<std::string, Meta> kMeta{
-      {"population", {"persons", "residents at the end of the month"}},
-      {"births", {"persons", "live births during the month"}},
-      {"deaths", {"persons", "deaths during the month"}},
-      {"arrivals",
-       {"persons",
-        "moves into the state (from the rest of Germany or abroad) during the month, including "
-        "returns"}},
-      {"departures",
-       {"persons", "moves out of the state (to the rest of Germany or abroad) during the month"}},
-      {"returns", {"persons", "arrivals of people who lived in the state before"}},
-      {"employed", {"persons", "employed residents at the end of the month"}},
-      {"unemployed", {"persons", "registered unemployed residents at the end of the month"}},
-      {"vacancies", {"jobs", "open registered vacancies at the end of the month"}},
-      {"foreign_population",
-       {"persons", "residents without German citizenship at the end of the month"}},
-      {"departures_germany", {"persons", "departures to the rest of Germany"}},
-      {"departures_abroad", {"persons", "departures abroad"}},
-      {"arrivals_skilled",
-       {"persons", "third-country skilled workers entering through the admission pipeline"}},
-      {"working_age_population",
-       {"persons",
-        "residents from the labour-entry age to below their cohort's statutory retirement age"}},
-      {"hires",
-       {"persons", "vacancies filled during the month (matching and arrivals with a job)"}},
-      {"housed", {"persons", "searchers who found a dwelling during the month"}},
-      {"internal_moves_in",
-       {"persons", "moves into the district from another district of the state during the month"}},
-      {"internal_moves_out",
-       {"persons", "moves out of the district to another district of the state during the month"}},
-  };
-  const auto& vnames = district_variable_names();
-  for (std::size_t k = 0; k < vnames.size(); ++k) {
-    io::Variable v{vnames[k], "", dims_with({"time", "district"}), {}, {}, {}};
-    for (const Series* s : runs)
-      v.values.insert(v.values.end(), s->values[k].begin(), s->values[k].end());
-    const auto& meta = kMeta.at(vnames[k]);
-    v.attrs["units"] = std::string(meta.units);
-    v.attrs["long_name"] = std::string(meta.long_name);
-    ds.vars.push_back(std::move(v));
-  }
-  (void)nt;
-  (void)nd;
-
-  // Groups: demography detail, markets, policies.
   io::Dimension band{"age_band", {}, {}, {}};
   for (std::size_t b = 0; b < sc.run.output_age_bands.size(); ++b) {
     const int lo = sc.run.output_age_bands[b];
@@ -919,86 +721,19 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
   ds.dims.push_back(std::move(band));
   ds.dims.push_back(io::Dimension{"sex", {}, {"male", "female"}, {}});
   ds.dims.push_back(io::Dimension{"nationality", {}, {"german", "eu", "third_country"}, {}});
-  io::Variable by_age{
-      "population_by_age_sex", "demography", dims_with({"time", "district", "age_band", "sex"}),
-      concat(&Series::by_age), {},           {{"units", std::string("persons")}}};
-  io::Variable by_nat{
-      "population_by_nationality",     "demography", dims_with({"time", "district", "nationality"}),
-      concat(&Series::by_nationality), {},           {{"units", std::string("persons")}}};
-  ds.vars.push_back(std::move(by_age));
-  ds.vars.push_back(std::move(by_nat));
-  ds.vars.push_back(io::Variable{
-      "population_by_age_sex_nationality",
-      "demography",
-      dims_with({"time", "district", "age_band", "sex", "nationality"}),
-      concat(&Series::by_age_sex_nationality),
-      {},
-      {{"units", std::string("persons")},
-       {"long_name", std::string("residents at the end of the month by age band, sex and "
-                                 "nationality group")}}});
   ds.dims.push_back(
       io::Dimension{"qualification", {}, {"unknown", "low", "vocational", "academic"}, {}});
-  ds.vars.push_back(io::Variable{
-      "population_by_qualification",
-      "demography",
-      dims_with({"time", "district", "qualification"}),
-      concat(&Series::by_qualification),
-      {},
-      {{"units", std::string("persons")},
-       {"long_name", std::string("residents at the end of the month by highest qualification "
-                                 "(unknown: children, and arrivals of the free streams)")}}});
-  ds.vars.push_back(io::Variable{
-      "mean_age",
-      "demography",
-      dims_with({"time", "district"}),
-      concat(&Series::mean_age),
-      {},
-      {{"units", std::string("years")},
-       {"long_name", std::string("mean age of the residents at the end of the month")}}});
-  ds.vars.push_back(io::Variable{
-      "away_pool",
-      "demography",
-      dims_with({"time"}),
-      concat(&Series::away_pool),
-      {},
-      {{"units", std::string("persons")},
-       {"long_name", std::string("former residents followed for a possible return")}}});
-  ds.vars.push_back(io::Variable{
-      "skilled_pipeline",
-      "arrival",
-      dims_with({"time"}),
-      concat(&Series::skilled_pipeline),
-      {},
-      {{"units", std::string("persons")},
-       {"long_name", std::string("skilled-worker applications queued or in procedure")}}});
-  ds.vars.push_back(io::Variable{
-      "dwellings_available",
-      "housing",
-      dims_with({"time", "district"}),
-      concat(&Series::housing_available),
-      {},
-      {{"units", std::string("dwellings")},
-       {"long_name", std::string("usable vacant dwellings at the end of the month")}}});
-  ds.vars.push_back(io::Variable{
-      "searchers",
-      "housing",
-      dims_with({"time", "district"}),
-      concat(&Series::housing_searchers),
-      {},
-      {{"units", std::string("persons")},
-       {"long_name",
-        std::string("residents without a dwelling of their own at the end of the month")}}});
-  if (!policy_names.empty()) {
-    ds.dims.push_back(io::Dimension{"policy", {}, policy_names, {}});
-    ds.vars.push_back(
-        io::Variable{"spending",
-                     "policies",
-                     dims_with({"time", "policy"}),
-                     concat(&Series::spending),
-                     {},
-                     {{"units", std::string("EUR")},
-                      {"long_name", std::string("policy spending during the month")}}});
-  }
+  io::Dimension occupation{"occupation", {}, sc.region->occupation_groups, {}};
+  occupation.attrs["long_name"] =
+      "occupation group (KldB 2010 3-digit groups mapped to the model's groups)";
+  ds.dims.push_back(std::move(occupation));
+  if (!policy_names.empty()) ds.dims.push_back(io::Dimension{"policy", {}, policy_names, {}});
+  // Every variable comes from the output table (outputs.cpp); those over a dimension of size 0
+  // (no policies: no spending) are left out.
+  io::add_series_variables(ds, model_outputs().table,
+                           output_sizes(nd, sc.run.output_age_bands.size(),
+                                        sc.region->occupation_groups.size(), policy_names.size()),
+                           runs, lead);
   ds.attrs = std::move(attrs);
   return ds;
 }

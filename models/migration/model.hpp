@@ -12,10 +12,12 @@
 
 #include "engine/io/archive.hpp"
 #include "engine/io/dataset.hpp"
+#include "engine/io/output_table.hpp"
 #include "engine/policy/registry.hpp"
 #include "engine/scenario/load.hpp"
 #include "engine/sched/executor.hpp"
 #include "engine/sim/simulation.hpp"
+#include "models/migration/outputs.hpp"
 #include "models/migration/params.hpp"
 #include "models/migration/region.hpp"
 #include "models/migration/state.hpp"
@@ -68,21 +70,9 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
 Scenario load_resolved_scenario(const std::string& resolved_yaml, const std::string& display,
                                 const policy::Registry& registry);
 
-/// @brief Monthly series of one replication: [time][district] flattened, per variable.
-struct Series {
-  std::vector<std::string> names;              ///< variable names (time x district)
-  std::vector<std::vector<double>> values;     ///< one flattened array per name
-  std::vector<double> by_age;                  ///< [time][district][age band][sex]
-  std::vector<double> by_nationality;          ///< [time][district][nationality]
-  std::vector<double> by_age_sex_nationality;  ///< [time][district][age band][sex][nationality]
-  std::vector<double> mean_age;                ///< [time][district], years
-  std::vector<double> by_qualification;        ///< [time][district][qualification]
-  std::vector<double> spending;                ///< [time][policy]
-  std::vector<double> away_pool;               ///< [time]
-  std::vector<double> skilled_pipeline;        ///< [time]: applications queued or in procedure
-  std::vector<double> housing_available;       ///< [time][district] usable vacant dwellings
-  std::vector<double> housing_searchers;       ///< [time][district]
-};
+/// @brief What one replication recorded: per output of model_outputs() (outputs.hpp), the
+/// monthly values and the stocks' state at the start.
+using Series = io::Series;
 
 /// @brief Checkpoints: saves a replication's series under `prefix`.
 void save_series(const Series& series, io::ArchiveWriter& ar, const std::string& prefix);
@@ -147,9 +137,6 @@ struct ResourcePlan {
 
 /// @brief The resource plan of `scenario` (see ResourcePlan).
 ResourcePlan plan_resources(const Scenario& scenario);
-
-/// @brief Names of the variables recorded over (time, district), in output order.
-const std::vector<std::string>& district_variable_names();
 
 /// @brief Builds the output dataset of one or several replications (`replication` dimension when
 /// more than one). `attrs` are added to the root (provenance).

@@ -126,16 +126,6 @@ void parse_housing(Reader r, HousingParams& p) {
   r.finish();
 }
 
-void parse_labour(Reader r, LabourParams& p) {
-  r.read("matching_elasticity", p.matching_elasticity, {0.05, 0.95});
-  r.read("vacancy_duration_days", p.vacancy_duration_days, {1, 3650});
-  r.read("replacement_share", p.replacement_share, kProbability);
-  r.read("discrimination_callback_penalty", p.discrimination_callback_penalty, {0, 10});
-  r.read("language_weight_per_level", p.language_weight_per_level, {0, 10});
-  r.read("partial_recognition_weight", p.partial_recognition_weight, {0.01, 1});
-  r.finish();
-}
-
 void parse_departure(Reader r, DepartureParams& p) {
   r.read("base_hazard_german", p.base_hazard_german, kProbability);
   r.read("base_hazard_foreign", p.base_hazard_foreign, kProbability);
@@ -169,7 +159,10 @@ void parse_model_params(scenario::Reader& models, ModelParams& out) {
   parse_arrival(models.section("arrival"), out.arrival);
   parse_integration(models.section("integration"), out.integration);
   parse_housing(models.section("housing"), out.housing);
-  parse_labour(models.section("labour"), out.labour);
+  {
+    Reader labour = models.section("labour");
+    labour::parse_labour_params(labour, out.labour);
+  }
   parse_departure(models.section("departure"), out.departure);
   parse_relocation(models.section("relocation"), out.relocation);
   models.finish();

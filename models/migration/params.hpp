@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/scenario/reader.hpp"
+#include "models/migration/labour/labour.hpp"
 
 namespace brocken::migration {
 
@@ -102,15 +103,6 @@ struct HousingParams {
   bool employed_removes_penalty = true;
 };
 
-struct LabourParams {
-  double matching_elasticity = 0;
-  double vacancy_duration_days = 0;
-  double replacement_share = 0;
-  double discrimination_callback_penalty = 0;
-  double language_weight_per_level = 0;
-  double partial_recognition_weight = 0;
-};
-
 struct DepartureParams {
   double base_hazard_german = 0;
   double base_hazard_foreign = 0;
@@ -140,7 +132,7 @@ struct ModelParams {
   ArrivalParams arrival;
   IntegrationParams integration;
   HousingParams housing;
-  LabourParams labour;
+  labour::LabourParams labour;
   DepartureParams departure;
   RelocationParams relocation;
 };

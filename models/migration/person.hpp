@@ -1,7 +1,8 @@
 #pragma once
 /// @file
-/// @brief The person agent of the migration model: its columns and codes. 32 bytes per person
+/// @brief The person agent of the migration model: its columns and codes. 33 bytes per person
 /// (ColumnStore::bytes_per_row(), checked by tests/models/migration/model_test.cpp).
+#include <climits>
 #include <cstdint>
 
 #include "engine/storage/columns.hpp"
@@ -43,57 +44,69 @@ enum class Origin : std::uint8_t {
   kArrivedSkilled = 4
 };
 
-/// @brief Handles of every person column, declared once per store.
+/// @brief Every person column, declared once: X(type, column name, short name used in kernels,
+/// lowest valid value, highest valid value). From this list come the column handles
+/// (PersonColumns), the declaration on a store, the row pointers of kernels (PersonRows) and the
+/// range check of a restored checkpoint (ModelRun::restore, where `districts` and `groups` are
+/// the numbers of districts and occupation groups). Adding a column adds one line here. Bytes per
+/// person: the sum of the types' sizes (ColumnStore::bytes_per_row(), checked by
+/// tests/models/migration/model_test.cpp).
+// NOLINTBEGIN(cppcoreguidelines-macro-usage)
+#define BROCKEN_PERSON_COLUMNS(X)                                                                 \
+  /* stable agent key (engine/rng) */                                                             \
+  X(std::uint64_t, key, key, 0, 1.8446744073709552e19)                                            \
+  X(std::int16_t, age_months, age, 0, INT16_MAX)                                                  \
+  /* months since (last) arrival; -1 = since before the start */                                  \
+  X(std::int16_t, months_here, here, -1, INT16_MAX)                                               \
+  /* months in the away pool */                                                                   \
+  X(std::int16_t, away_months, away, 0, INT16_MAX)                                                \
+  /* tick of (last) arrival; -1 = none */                                                         \
+  X(std::int16_t, arrival_tick, arrival_tick, -1, INT16_MAX)                                      \
+  /* social ties in the region, 0..1 */                                                           \
+  X(float, ties, ties, 0, 1)                                                                      \
+  X(std::uint8_t, sex, sex, 0, 1)                                                                 \
+  /* index into RegionData::districts */                                                          \
+  X(std::uint8_t, district, district, 0, static_cast<double>(districts) - 1)                      \
+  X(std::uint8_t, nationality, nationality, 0, kNationalities - 1)                                \
+  X(std::uint8_t, status, status, 0, static_cast<double>(Status::kRetired))                       \
+  X(std::uint8_t, residence, residence, 0, static_cast<double>(Residence::kAwayAbroad))           \
+  /* 1 = has a dwelling; 0 = searching */                                                         \
+  X(std::uint8_t, housed, housed, 0, 1)                                                           \
+  /* German level 0..4 = A0, A1, A2, B1, B2+ */                                                   \
+  X(std::uint8_t, language, language, 0, 4)                                                       \
+  X(std::uint8_t, recognition, recognition, 0, static_cast<double>(Recognition::kFull))           \
+  X(std::uint8_t, qualification, qualification, 0, static_cast<double>(Qualification::kAcademic)) \
+  /* 1 = currently experiences discrimination */                                                  \
+  X(std::uint8_t, discriminated, discriminated, 0, 1)                                             \
+  X(std::uint8_t, origin, origin, 0, static_cast<double>(Origin::kArrivedSkilled))                \
+  /* 1 = a later arrival is a return */                                                           \
+  X(std::uint8_t, lived_here_before, before, 0, 1)                                                \
+  /* occupation group (index into RegionData::occupation_groups): of the job, the job searched,   \
+     or the job last held */                                                                      \
+  X(std::uint8_t, occupation, occupation, 0, static_cast<double>(groups) - 1)
+// NOLINTEND(cppcoreguidelines-macro-usage)
+
+/// @brief Handles of every person column (BROCKEN_PERSON_COLUMNS), declared once per store.
 struct PersonColumns {
-  storage::ColumnHandle<std::uint64_t> key;  ///< stable agent key (engine/rng)
-  storage::ColumnHandle<std::int16_t> age_months;
-  storage::ColumnHandle<std::int16_t>
-      months_here;  ///< months since (last) arrival; -1 = since before the start
-  storage::ColumnHandle<std::int16_t> away_months;   ///< months in the away pool
-  storage::ColumnHandle<std::int16_t> arrival_tick;  ///< tick of (last) arrival; -1 = none
-  storage::ColumnHandle<float> ties;                 ///< social ties in the region, 0..1
-  storage::ColumnHandle<std::uint8_t> sex;
-  storage::ColumnHandle<std::uint8_t> district;  ///< index into RegionData::districts
-  storage::ColumnHandle<std::uint8_t> nationality;
-  storage::ColumnHandle<std::uint8_t> status;
-  storage::ColumnHandle<std::uint8_t> residence;
-  storage::ColumnHandle<std::uint8_t> housed;    ///< 1 = has a dwelling; 0 = searching
-  storage::ColumnHandle<std::uint8_t> language;  ///< German level 0..4 = A0, A1, A2, B1, B2+
-  storage::ColumnHandle<std::uint8_t> recognition;
-  storage::ColumnHandle<std::uint8_t> qualification;
-  storage::ColumnHandle<std::uint8_t> discriminated;  ///< 1 = currently experiences discrimination
-  storage::ColumnHandle<std::uint8_t> origin;
-  storage::ColumnHandle<std::uint8_t> lived_here_before;  ///< 1 = a later arrival is a return
+#define BROCKEN_X(type, column, short_name, lo, hi) storage::ColumnHandle<type> column;
+  BROCKEN_PERSON_COLUMNS(BROCKEN_X)
+#undef BROCKEN_X
 
   /// @brief Declares all columns on an empty store.
   static PersonColumns declare(storage::ColumnStore& store);
 };
 
-/// @brief Row pointers of every person column, for kernels. A kernel makes one at the top of each
-/// block, as a local: stores to the one-byte columns may alias any memory, so pointers reached
-/// through the closure (or through spans living outside the kernel) are reloaded after every such
-/// store, while a local whose address never escapes stays in registers. Valid until the next
-/// structural change of the store (a pass that removed or spawned rows).
+/// @brief Row pointers of every person column, for kernels, by their short names. A kernel makes
+/// one at the top of each block, as a local: stores to the one-byte columns may alias any memory,
+/// so pointers reached through the closure (or through spans living outside the kernel) are
+/// reloaded after every such store, while a local whose address never escapes stays in
+/// registers. Valid until the next structural change of the store (a pass that removed or
+/// spawned rows).
 struct PersonRows {
   PersonRows(storage::ColumnStore& store, const PersonColumns& c);
-  std::uint64_t* key;
-  std::int16_t* age;
-  std::int16_t* here;  ///< months_here
-  std::int16_t* away;  ///< away_months
-  std::int16_t* arrival_tick;
-  float* ties;
-  std::uint8_t* sex;
-  std::uint8_t* district;
-  std::uint8_t* nationality;
-  std::uint8_t* status;
-  std::uint8_t* residence;
-  std::uint8_t* housed;
-  std::uint8_t* language;
-  std::uint8_t* recognition;
-  std::uint8_t* qualification;
-  std::uint8_t* discriminated;
-  std::uint8_t* origin;
-  std::uint8_t* before;  ///< lived_here_before
+#define BROCKEN_X(type, column, short_name, lo, hi) type* short_name;
+  BROCKEN_PERSON_COLUMNS(BROCKEN_X)
+#undef BROCKEN_X
 };
 
 }  // namespace brocken::migration

@@ -138,6 +138,79 @@ void load_labour(const std::filesystem::path& dir, RegionData& r, Diagnostics& d
   check_complete(r, t, c_ags, diags);
 }
 
+void load_labour_cells(const std::filesystem::path& dir, RegionData& r, Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(dir / "labour_cells.csv", t, diags)) return;
+  const auto c_ags = t.column("ags", diags);
+  const auto c_group = t.column("group", diags);
+  const auto c_year = t.column("year", diags);
+  const std::array<std::size_t, 5> c_values{
+      t.column("employees_svb", diags), t.column("employees_svb_foreign", diags),
+      t.column("unemployed", diags), t.column("unemployed_foreign", diags),
+      t.column("vacancies", diags)};
+  if (c_ags == kNpos || c_group == kNpos || c_year == kNpos) return;
+  for (const auto c : c_values) {
+    if (c == kNpos) return;
+  }
+  // Groups in the order they first appear; at most 32 (a uint8 person column holds them).
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    const std::string& g = t.cell(i, c_group);
+    if (std::find(r.occupation_groups.begin(), r.occupation_groups.end(), g) ==
+        r.occupation_groups.end()) {
+      if (g.empty()) {
+        diags.add(t.pos(i, c_group), "group", "empty occupation group");
+        continue;
+      }
+      r.occupation_groups.push_back(g);
+    }
+  }
+  if (r.occupation_groups.empty() || r.occupation_groups.size() > 32) {
+    diags.add(
+        t.header_pos(), "group",
+        fmt::format("expected 1 to 32 occupation groups, got {}", r.occupation_groups.size()));
+    return;
+  }
+  const std::size_t ng = r.occupation_groups.size();
+  std::map<int, std::vector<int>> seen;
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    const auto year = static_cast<int>(t.number(i, c_year, diags, 1900, 2200));
+    const District* d = district_of(r, t, i, c_ags, diags);
+    if (d == nullptr) continue;
+    const auto di = static_cast<std::size_t>(d - r.districts.data());
+    const auto gi = static_cast<std::size_t>(
+        std::find(r.occupation_groups.begin(), r.occupation_groups.end(), t.cell(i, c_group)) -
+        r.occupation_groups.begin());
+    if (gi >= ng) continue;
+    auto& cells = r.labour_cells[year];
+    auto& count = seen[year];
+    cells.resize(r.districts.size() * ng);
+    count.resize(r.districts.size() * ng, 0);
+    LabourCell& c = cells[di * ng + gi];
+    ++count[di * ng + gi];
+    c.employees = t.number(i, c_values[0], diags, 0, 1e9);
+    c.employees_foreign = t.number(i, c_values[1], diags, 0, 1e9);
+    c.unemployed = t.number(i, c_values[2], diags, 0, 1e9);
+    c.unemployed_foreign = t.number(i, c_values[3], diags, 0, 1e9);
+    c.vacancies = t.number(i, c_values[4], diags, 0, 1e9);
+    if (c.employees_foreign > c.employees) {
+      diags.add(t.pos(i, c_values[1]), "employees_svb_foreign", "more than employees_svb");
+    }
+    if (c.unemployed_foreign > c.unemployed) {
+      diags.add(t.pos(i, c_values[3]), "unemployed_foreign", "more than unemployed");
+    }
+  }
+  for (const auto& [year, count] : seen) {
+    for (std::size_t k = 0; k < count.size(); ++k) {
+      if (count[k] != 1) {
+        diags.add(
+            t.header_pos(), "group",
+            fmt::format("year {}: district {} x group '{}' appears {} times (expected once)", year,
+                        r.districts[k / ng].ags, r.occupation_groups[k % ng], count[k]));
+      }
+    }
+  }
+}
+
 /// Oldest age an age-group column may name: the single-age tables stop at 150 too.
 constexpr int kMaxGroupAge = 150;
 
@@ -349,6 +422,17 @@ double RegionData::latest(const std::string& indicator) const {
   return it->second.rbegin()->second.value;
 }
 
+const std::vector<LabourCell>& RegionData::labour_year(int year) const {
+  const auto it = labour_cells.find(year);
+  if (it == labour_cells.end()) {
+    Diagnostics diags;
+    diags.add(scenario::SourcePos{(dir / "labour_cells.csv").string(), 0, 0}, "year",
+              fmt::format("no labour-market cells for {}", year));
+    diags.throw_if_any();
+  }
+  return it->second;
+}
+
 RegionData load_region(const std::filesystem::path& dir, const std::string& life_table_period) {
   Diagnostics diags;
   RegionData r;
@@ -360,6 +444,7 @@ RegionData load_region(const std::filesystem::path& dir, const std::string& life
   load_districts(dir, r, diags);
   load_structure(dir, r, diags);
   load_labour(dir, r, diags);
+  load_labour_cells(dir, r, diags);
   if (!r.districts.empty()) load_age_shapes(dir, r, diags);
   const std::size_t problems_before = diags.size();
   load_by_age<2>(dir / "population_age_sex.csv", {"male", "female"}, 0, 1e8, r.population_age_sex,

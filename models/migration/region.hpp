@@ -36,6 +36,16 @@ struct District {
   double vacancies = 0;        ///< registered vacancies, annual-average stock
 };
 
+/// @brief One cell (district x occupation group) of the labour market in one year
+/// (labour_cells.csv): BA register counts.
+struct LabourCell {
+  double employees = 0;           ///< svB employees at the workplace, 30 June
+  double employees_foreign = 0;   ///< of which without German citizenship
+  double unemployed = 0;          ///< registered unemployed by target occupation, annual average
+  double unemployed_foreign = 0;  ///< of which foreign
+  double vacancies = 0;           ///< registered vacancies, annual-average stock
+};
+
 /// @brief An age group of an age-structure table: ages [first, last] in completed years;
 /// `open` = the last group, "first and over".
 struct AgeGroup {
@@ -69,6 +79,12 @@ struct RegionData {
   /// Germany age-specific fertility per woman (not per 1000), ages fertility_min_age...
   std::vector<double> asfr_germany;
   int fertility_min_age = 15;
+  /// Occupation groups of the labour market, in the order of labour_cells.csv.
+  std::vector<std::string> occupation_groups;
+  /// labour_cells.csv: year -> cells [district * occupation_groups.size() + group].
+  std::map<int, std::vector<LabourCell>> labour_cells;
+  /// @brief The cells of `year`; throws InputError naming the file when the year is absent.
+  [[nodiscard]] const std::vector<LabourCell>& labour_year(int year) const;
   /// state_figures.csv: indicator -> reference period -> figure.
   std::map<std::string, std::map<std::string, Figure>> figures;
 

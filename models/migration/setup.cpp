@@ -277,17 +277,11 @@ void derive_rates(ModelState& s) {
   }
   s.eu_share_of_foreign = eu_listed / listed;
 
-  // Labour: registered vacancies and unemployed; A of the matching function from the mean
-  // vacancy duration at the start (M/V = A (U/V)^alpha = 30.4375 / duration_days).
+  // Registered vacancies and unemployed by district (the labour market itself: labour/).
   double v_total = 0;
-  double u_total = 0;
   for (const auto& d : r.districts) {
     v_total += d.vacancies;
-    u_total += d.unemployed;
   }
-  const double alpha = p.labour.matching_elasticity;
-  const double fill_rate = 30.4375 / p.labour.vacancy_duration_days;
-  s.matching_a = fill_rate * std::pow(v_total / u_total, alpha);
   const double employed_total = r.latest("persons_in_employment");
 
   // Housing: dwellings in residential buildings and their vacant part (Zensus 2022); district
@@ -384,12 +378,12 @@ void derive_rates(ModelState& s) {
   for (std::size_t d = 0; d < r.districts.size(); ++d) {
     const District& dd = r.districts[d];
     const double pop_share = dd.population_base / pop_total;
-    s.districts[d].vacancies = dd.vacancies * s.scale;
     s.districts[d].dwellings_available = dwellings_total * pop_share * dd.housing_vacancy *
                                          p.housing.vacancy_available_share * s.scale;
     s.employed_share[d] = employed_total * employed_residents[d] / residents_total;  // persons
     s.unemployed_share[d] = dd.unemployed;
   }
+  labour::derive_labour(s);
 }
 
 void build_population(ModelState& s, storage::ColumnStore& agents, const rng::RunKey& run) {
@@ -430,22 +424,45 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
     const int months = years * 12 + 6;
     return years >= entry_years && months < s.retirement_months(-1, months);
   };
-  // Employment and unemployment probabilities among the working-age population of each district.
+  // Employment and unemployment probabilities among the working-age population of each district
+  // and nationality group (German, foreign): the district's employed (residence concept) and
+  // registered unemployed, of which the foreign shares of the labour cells (svB employees,
+  // registered unemployed of the labour data year) are foreign.
+  const auto& cells = r.labour_year(p.labour.data_year);
+  const std::size_t ng = r.occupation_groups.size();
+  std::vector<double> employed_p(nd * 2, 0.0);
+  std::vector<double> unemployed_p(nd * 2, 0.0);
   for (std::size_t d = 0; d < nd; ++d) {
-    double working_age = 0;
+    std::array<double, 2> working_age{0, 0};
     for (std::size_t a = 0; a < ages; ++a) {
-      if (of_working_age(static_cast<int>(a))) {
-        for (std::size_t sx = 0; sx < kSexes; ++sx) {
-          for (std::size_t n = 0; n < kNat; ++n)
-            working_age += static_cast<double>(at(d, a, sx, n));
+      if (!of_working_age(static_cast<int>(a))) continue;
+      for (std::size_t sx = 0; sx < kSexes; ++sx) {
+        for (std::size_t n = 0; n < kNat; ++n) {
+          working_age[n == 0 ? 0 : 1] += static_cast<double>(at(d, a, sx, n)) / s.scale;
         }
       }
     }
-    working_age /= s.scale;
-    s.employed_share[d] = working_age > 0 ? std::min(1.0, s.employed_share[d] / working_age) : 0.0;
-    s.unemployed_share[d] =
-        working_age > 0 ? std::min(1.0 - s.employed_share[d], s.unemployed_share[d] / working_age)
-                        : 0.0;
+    double emp = 0, emp_f = 0, un = 0, un_f = 0;
+    for (std::size_t g = 0; g < ng; ++g) {
+      const LabourCell& cell = cells[d * ng + g];
+      emp += cell.employees;
+      emp_f += cell.employees_foreign;
+      un += cell.unemployed;
+      un_f += cell.unemployed_foreign;
+    }
+    // The registered unemployed (a register count) come first; the employed fill what is left
+    // of the working-age population. What the foreign working-age population cannot hold goes
+    // to the Germans of the district.
+    const double w_f = working_age[1];
+    const double w_g = working_age[0];
+    const double u_f = std::min(s.unemployed_share[d] * (un > 0 ? un_f / un : 0.0), w_f);
+    const double e_f = std::min(s.employed_share[d] * (emp > 0 ? emp_f / emp : 0.0), w_f - u_f);
+    const double u_g = std::min(s.unemployed_share[d] - u_f, w_g);
+    const double e_g = std::min(s.employed_share[d] - e_f, w_g - u_g);
+    employed_p[d * 2] = w_g > 0 ? std::max(0.0, e_g / w_g) : 0.0;
+    unemployed_p[d * 2] = w_g > 0 ? std::max(0.0, u_g / w_g) : 0.0;
+    employed_p[d * 2 + 1] = w_f > 0 ? std::max(0.0, e_f / w_f) : 0.0;
+    unemployed_p[d * 2 + 1] = w_f > 0 ? std::max(0.0, u_f / w_f) : 0.0;
   }
 
   // Person-years L_x of the scaled life table from the open age on, per sex: the age
@@ -498,9 +515,10 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
               status[i] = static_cast<std::uint8_t>(Status::kChild);
             } else if (age[i] >= s.retirement_months(-1, age[i])) {
               status[i] = static_cast<std::uint8_t>(Status::kRetired);
-            } else if (u_status < s.employed_share[d]) {
+            } else if (u_status < employed_p[d * 2 + (foreign ? 1 : 0)]) {
               status[i] = static_cast<std::uint8_t>(Status::kEmployed);
-            } else if (u_status < s.employed_share[d] + s.unemployed_share[d]) {
+            } else if (u_status < employed_p[d * 2 + (foreign ? 1 : 0)] +
+                                      unemployed_p[d * 2 + (foreign ? 1 : 0)]) {
               status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
             } else {
               status[i] = static_cast<std::uint8_t>(Status::kInactive);
@@ -566,71 +584,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   for (std::size_t g = 0; g < 2; ++g)
     s.departure_norm[g] = n[g] > 0 && sum[g] > 0 ? sum[g] / n[g] : 1.0;
 
-  // Exogenous vacancy inflow that keeps each district's stock steady at the start: the
-  // vacancies the matching function fills in the first month, M_d = A U_d^alpha V_d^(1-alpha)
-  // with the district's own unemployed and vacancies, minus the expected replacement demand of
-  // that month (registered share of the employed who retire, die or leave). A is calibrated on
-  // the state totals, so sum_d M_d is close to, not equal to, fill_rate x V.
-  std::vector<double> exits(nd, 0);
-  // Arrivals of the free streams who come with a job take a vacancy on arrival (arrival.cpp):
-  // their expected number per month and district, from the uniform ages within each band.
-  const int entry_months = static_cast<int>(p.demography.labour_entry_age_years * 12.0);
-  // Arrivals retire like the residents of their age: the cohort turning the statutory age now.
-  const int retire_months = s.retirement_months(0, s.retirement_months(0, 0));
-  double working_age_share = 0;
-  for (int b = 0; b < kAgeBands; ++b) {
-    const int lo = age_band_lower(b) * 12;
-    const int hi =
-        (b + 1 < kAgeBands ? age_band_lower(b + 1) : p.arrival.oldest_arrival_age_years) * 12;
-    const int overlap = std::max(0, std::min(hi, retire_months) - std::max(lo, entry_months));
-    working_age_share += p.arrival.age_band_shares[static_cast<std::size_t>(b)] *
-                         static_cast<double>(overlap) / static_cast<double>(hi - lo);
-  }
-  const double job_arrivals = (p.arrival.from_germany_per_year + p.arrival.from_abroad_per_year) /
-                              12.0 * s.scale * working_age_share *
-                              p.arrival.arrivals_employed_share;
-  std::vector<double> unemployed(nd, 0);
-  for (std::size_t j = 0; j < agents.size(); ++j) {
-    if (status[j] == static_cast<std::uint8_t>(Status::kUnemployed)) unemployed[district[j]] += 1;
-    if (status[j] != static_cast<std::uint8_t>(Status::kEmployed)) continue;
-    if (age[j] + 1 >= s.retirement_months(0, age[j] + 1)) {
-      exits[district[j]] += 1;
-      continue;
-    }
-    const std::size_t y =
-        std::min<std::size_t>(static_cast<std::size_t>(age[j] / 12), s.death_prob_month.size() - 1);
-    const std::size_t g = nationality[j] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
-    const double base = g == 0 ? p.departure.base_hazard_german : p.departure.base_hazard_foreign;
-    const double leave =
-        base / s.departure_norm[g] *
-        departure_multiplier(p.departure, age[j], here[j], true, housed_s[j] == 0, ties[j],
-                             discriminated[j] != 0,
-                             recognition[j] == static_cast<std::uint8_t>(Recognition::kFull));
-    exits[district[j]] += s.death_prob_month[y][sex[j]] + leave;
-  }
-  // Jobs: hires M replace separations and exits (M = s E + X), so the separation rate that
-  // keeps employment steady at the start is s = (M - X) / E (docs/model.md, "Labour").
-  double hires = 0;
-  double exits_total = 0;
-  double employed_total = 0;
-  const double alpha = p.labour.matching_elasticity;
-  for (std::size_t d = 0; d < nd; ++d) {
-    const double v = s.districts[d].vacancies;
-    const double m =
-        unemployed[d] > 0 && v > 0
-            ? std::min({s.matching_a * std::pow(unemployed[d], alpha) * std::pow(v, 1.0 - alpha),
-                        unemployed[d], v})
-            : 0.0;
-    s.districts[d].vacancy_inflow = std::max(
-        0.0, m + job_arrivals * s.arrival_share[d] - p.labour.replacement_share * exits[d]);
-    hires += m;
-    exits_total += exits[d];
-  }
-  for (std::size_t j = 0; j < agents.size(); ++j) {
-    employed_total += status[j] == static_cast<std::uint8_t>(Status::kEmployed) ? 1.0 : 0.0;
-  }
-  s.separation_rate =
-      employed_total > 0 ? std::max(0.0, (hires - exits_total) / employed_total) : 0.0;
+  labour::init_labour(s, agents, run);
 }
 
 }  // namespace brocken::migration

@@ -10,7 +10,10 @@ target_sources(brocken_models_migration PRIVATE
   migration/arrival.cpp
   migration/integration.cpp
   migration/housing.cpp
-  migration/labour.cpp
+  migration/labour/labour.cpp
+  migration/labour/stage.cpp
+  migration/outputs.cpp
+  migration/labour/matching.cpp
   migration/model.cpp
   migration/policies/language_courses.cpp
   migration/policies/register.cpp)

@@ -10,6 +10,7 @@
 #include "engine/policy/policy.hpp"
 #include "engine/rng/keyed_rng.hpp"
 #include "engine/scenario/reader.hpp"
+#include "models/migration/labour/labour.hpp"
 #include "models/migration/params.hpp"
 #include "models/migration/person.hpp"
 #include "models/migration/region.hpp"
@@ -30,15 +31,14 @@ inline constexpr rng::DecisionId kLanguage = rng::decision("integration.language
 inline constexpr rng::DecisionId kDiscrimination = rng::decision("integration.discrimination");
 inline constexpr rng::DecisionId kRecognition = rng::decision("integration.recognition");
 inline constexpr rng::DecisionId kHousingPriority = rng::decision("housing.priority");
-inline constexpr rng::DecisionId kSeparation = rng::decision("labour.separation");
-inline constexpr rng::DecisionId kJobPriority = rng::decision("labour.priority");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kReturn = rng::decision("departure.return");
 inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
 static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
                                        kArrivalAttributes, kLanguage, kDiscrimination, kRecognition,
-                                       kHousingPriority, kSeparation, kJobPriority, kLeave, kReturn,
-                                       kRelocate}),
+                                       kHousingPriority, kLeave, kReturn, kRelocate,
+                                       labour::kOccupation, labour::kInitStatus,
+                                       labour::kSeparation, labour::kPriority, labour::kFlow}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 
@@ -64,14 +64,11 @@ struct MonthFlows {
 
 /// @brief Market and pipeline state of one district.
 struct DistrictState {
-  double vacancies = 0;            ///< open registered vacancies (model units)
-  double vacancy_inflow = 0;       ///< exogenous new vacancies per month (model units)
   double dwellings_available = 0;  ///< usable vacant dwellings (model units)
   double office_queue = 0;         ///< skilled applications waiting for the immigration office
   std::deque<double> pipeline;     ///< processed applications by months until entry
   double application_carry = 0;    ///< fractional applications carried to the next month
   std::array<double, 2> arrival_carry{};  ///< fractional arrivals per stream
-  double match_carry = 0;                 ///< fractional labour-market matches carried over
 };
 
 /// @brief Lever ids the model declares (names in docs/model.md, "Levers").
@@ -123,8 +120,6 @@ struct ModelState {
   double fertility_scale = 0;               ///< factor on Germany's age-specific fertility
   std::vector<double> birth_prob_month;     ///< by mother's age (years), 0 outside 15-49
   double male_birth_share = 0.5;
-  double matching_a = 0;       ///< A of the matching function
-  double separation_rate = 0;  ///< monthly job separations (steady state at the start)
   double persons_per_dwelling = 2;
   /// Share of each district in the free arrival streams (population) and in skilled-worker
   /// applications (registered vacancies).
@@ -139,8 +134,8 @@ struct ModelState {
   /// Qualification (low, vocational, academic) of adults at the start and of labour-market
   /// entrants: shares among the employed, the unemployed, and all other adults.
   std::array<std::array<double, 3>, 3> qualification_shares{};
-  std::vector<double> employed_share;    ///< initial, by district
-  std::vector<double> unemployed_share;  ///< initial, by district
+  std::vector<double> employed_share;    ///< employed residents at the start, by district (persons)
+  std::vector<double> unemployed_share;  ///< registered unemployed at the start, by district
   double eu_share_of_foreign = 0;
   std::array<double, 2> departure_norm{
       1.0, 1.0};  ///< mean departure multiplier (German, foreign) at the start
@@ -150,11 +145,15 @@ struct ModelState {
   Indicators indicators;
 
   std::vector<DistrictState> districts;
+  labour::LabourState labour;  ///< the labour market (models/migration/labour/)
   /// Flows of the current month: [district * MonthFlows::kCount + kind].
   std::vector<double> flows;
 
   [[nodiscard]] std::size_t n_districts() const noexcept { return districts.size(); }
   double& flow(std::size_t district, MonthFlows::Kind kind) {
+    return flows[district * MonthFlows::kCount + kind];
+  }
+  [[nodiscard]] double flow(std::size_t district, MonthFlows::Kind kind) const {
     return flows[district * MonthFlows::kCount + kind];
   }
   [[nodiscard]] double lever(policy::LeverId id) const noexcept { return board.lever(id); }

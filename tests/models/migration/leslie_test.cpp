@@ -284,10 +284,10 @@ struct Replication {
 /// persons (the series are weighted to full scale).
 double series_sum(const ModelRun& run, const std::string& name, int from, int to) {
   const Series& s = run.series();
-  const auto it = std::find(s.names.begin(), s.names.end(), name);
-  EXPECT_NE(it, s.names.end()) << name;
-  if (it == s.names.end()) return 0.0;
-  const auto& v = s.values[static_cast<std::size_t>(it - s.names.begin())];
+  const auto id = model_outputs().table.find(name);
+  EXPECT_TRUE(id.has_value()) << name;
+  if (!id) return 0.0;
+  const auto& v = s[*id];
   const std::size_t nd = run.state().n_districts();
   double sum = 0;
   for (std::size_t i = static_cast<std::size_t>(from) * nd; i < static_cast<std::size_t>(to) * nd;

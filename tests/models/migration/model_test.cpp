@@ -18,10 +18,7 @@ using testing::load;
 using testing::run_all;
 
 bool same_series(const Series& a, const Series& b) {
-  return a.names == b.names && a.values == b.values && a.by_age == b.by_age &&
-         a.by_nationality == b.by_nationality && a.spending == b.spending &&
-         a.away_pool == b.away_pool && a.skilled_pipeline == b.skilled_pipeline &&
-         a.housing_available == b.housing_available && a.housing_searchers == b.housing_searchers;
+  return a == b;  // every output, monthly and at the start, compared bit for bit
 }
 
 class ModelThreads : public ::testing::TestWithParam<int> {};
@@ -44,9 +41,9 @@ INSTANTIATE_TEST_SUITE_P(Threads, ModelThreads, ::testing::Values(1, 2, 4),
                          });
 
 TEST(Model, PersonRowFitsTheMemoryBudget) {
-  // design.md: at most 64 bytes per agent including indices; person.hpp documents 32.
+  // design.md: at most 64 bytes per agent including indices; person.hpp documents 33.
   const auto f = run_all(load("smoke.yaml", {"months=1"}), 1);
-  EXPECT_EQ(f.run->bytes_per_agent(), 32U);
+  EXPECT_EQ(f.run->bytes_per_agent(), 33U);
   EXPECT_LE(f.run->bytes_per_agent(), 64U);
 }
 
@@ -287,12 +284,8 @@ TEST(Demography, FirstYearDeathsAndBirthsMatchTheirExpectation) {
   for (int m = 0; m < 12; ++m) run.step();
   const auto& s = run.series();
   double deaths = 0, births = 0;
-  for (std::size_t k = 0; k < s.names.size(); ++k) {
-    for (const double v : s.values[k]) {
-      if (s.names[k] == "deaths") deaths += v * sc.run.scale;
-      if (s.names[k] == "births") births += v * sc.run.scale;
-    }
-  }
+  for (const double v : s[model_outputs().table.id("deaths")]) deaths += v * sc.run.scale;
+  for (const double v : s[model_outputs().table.id("births")]) births += v * sc.run.scale;
   EXPECT_NEAR(deaths, e_deaths, 4.0 * std::sqrt(v_deaths));
   // Newborns may die within the year too; their deaths are few but counted.
   EXPECT_NEAR(births, e_births, 4.0 * std::sqrt(v_births));

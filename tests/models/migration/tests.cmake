@@ -15,3 +15,7 @@ brocken_gtest(migration_relocation_test SOURCES models/migration/relocation_test
 brocken_gtest(migration_leslie_test SOURCES models/migration/leslie_test.cpp LIBS brocken::models_migration)
 # Checkpoints: save/restore of a replication, resume identity at 1 and 2 threads.
 brocken_gtest(migration_checkpoint_test SOURCES models/migration/checkpoint_test.cpp LIBS brocken::models_migration)
+# Labour market arithmetic (matching function, vacancy ages) against independent computations.
+brocken_gtest(migration_labour_matching_test SOURCES models/migration/labour/matching_test.cpp LIBS brocken::models_migration)
+# Labour market in whole runs: stock accounting per cell, first-month calibration targets, a lever.
+brocken_gtest(migration_labour_test SOURCES models/migration/labour/labour_test.cpp LIBS brocken::models_migration)

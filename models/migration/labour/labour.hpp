@@ -1,0 +1,139 @@
+#pragma once
+/// @file
+/// @brief The labour market behaviour: registered unemployed and registered vacancies per cell
+/// (district x occupation group), separations, vacancy inflow with replacement demand and a
+/// trend, withdrawal of vacancies open too long, and constant-returns Cobb-Douglas matching per
+/// cell with an efficiency A calibrated per occupation group to the observed completed vacancy
+/// durations (docs/model.md, "Labour"). Its parameters (LabourParams), state (LabourState),
+/// calibration (derive_labour, init_labour), stage (make_labour_stage) and outputs
+/// (declare_labour_outputs) live in this folder.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/io/archive.hpp"
+#include "engine/rng/keyed_rng.hpp"
+#include "engine/scenario/reader.hpp"
+#include "engine/storage/columns.hpp"
+#include "models/migration/labour/matching.hpp"
+
+namespace brocken::migration {
+
+struct ModelState;
+struct ModelOutputs;
+
+namespace labour {
+
+inline constexpr rng::DecisionId kOccupation = rng::decision("labour.occupation");
+inline constexpr rng::DecisionId kInitStatus = rng::decision("labour.init_status");
+inline constexpr rng::DecisionId kSeparation = rng::decision("labour.separation");
+inline constexpr rng::DecisionId kPriority = rng::decision("labour.priority");
+inline constexpr rng::DecisionId kFlow = rng::decision("labour.inactivity");
+
+/// @brief A share of an occupation group's vacancies that only a person whose foreign
+/// qualification is recognised (or needs no recognition) can take.
+struct RegulatedGroup {
+  std::string group;
+  double share = 0;
+};
+
+/// @brief The `models.labour` section of a scenario.
+struct LabourParams {
+  int data_year = 2024;              ///< year of labour_cells.csv the start is built from
+  double matching_elasticity = 0;    ///< alpha of M = A U^alpha V^(1-alpha)
+  double vacancy_duration_days = 0;  ///< completed vacancy duration, all groups, at the start
+  std::vector<std::string> duration_groups;  ///< groups with their own duration (health care, ...)
+  std::vector<double> duration_days;         ///< their completed vacancy durations
+  int vacancy_max_age_months = 12;           ///< vacancies still open at this age are withdrawn
+  double replacement_share = 0;              ///< share of employed exits that become vacancies
+  double separations_per_month = 0;          ///< inflow into unemployment from employment (persons)
+  /// Share of the registered unemployed unemployed for a year or longer: with a constant
+  /// hazard, the monthly probability of leaving unemployment is 1 - share^(1/12).
+  double long_term_unemployed_share = 0;
+  double vacancy_inflow_change_per_year = 0;  ///< trend of the exogenous vacancy inflow
+  int vacancy_inflow_change_until_year = 0;   ///< the trend applies to the end of this year
+  double discrimination_callback_penalty = 0;
+  double language_weight_per_level = 0;
+  double partial_recognition_weight = 0;
+  std::vector<RegulatedGroup> regulated;  ///< groups that require recognition (share of vacancies)
+};
+
+/// @brief Parses `models.labour` (every key required; unknown keys are errors).
+void parse_labour_params(scenario::Reader& r, LabourParams& out);
+
+/// @brief Flows of one month per cell.
+struct CellFlows {
+  enum Kind : std::size_t {
+    kHires,              ///< matches of registered unemployed and vacancies
+    kSeparations,        ///< employed -> unemployed
+    kClosed,             ///< vacancies deregistered (filled or withdrawn)
+    kClosedMonths,       ///< their completed durations, summed (months)
+    kWithdrawn,          ///< vacancies withdrawn unfilled
+    kNewVacancies,       ///< new registered vacancies (exogenous and replacement)
+    kUnregisteredHires,  ///< unemployed who took a job not registered with the BA
+    kCount
+  };
+};
+
+/// @brief The labour market of one run.
+struct LabourState {
+  std::size_t districts = 0;
+  std::size_t groups = 0;
+  std::vector<VacancyStock> vacancies;   ///< [cell]
+  std::vector<double> inflow;            ///< exogenous new vacancies a month at the start [cell]
+  std::vector<double> carry;             ///< fractional matches carried to the next month [cell]
+  std::vector<double> efficiency;        ///< A of the matching function [group]
+  std::vector<double> fill_probability;  ///< h at the start [cell] (the calibration's steady state)
+  double common_duration_days = 0;       ///< calibrated duration of the groups without their own
+  std::vector<double> regulated_share;   ///< [group]
+  /// Occupation mixes by district and nationality (0 German, 1 foreign): the shares of the
+  /// employees and of the unemployed in each group, as cumulative distributions [(d*2+n)*groups+g].
+  std::vector<double> employed_cdf;
+  std::vector<double> unemployed_cdf;
+  double separation = 0;  ///< observed separations over the employed at the start (a check)
+  std::vector<double> separation_by_group;  ///< monthly probability employed -> unemployed [group]
+  double to_job = 0;       ///< monthly probability unemployed -> a job not registered with the BA
+  double to_inactive = 0;  ///< monthly probability unemployed -> inactive
+  double reentry = 0;      ///< monthly probability inactive -> unemployed (balances at the start)
+  std::vector<double> expected_matches;  ///< registered matches in the first month [group]
+  std::vector<double> flows;             ///< this month [cell * CellFlows::kCount + kind]
+
+  [[nodiscard]] std::size_t cell(std::size_t d, std::size_t g) const noexcept {
+    return d * groups + g;
+  }
+  [[nodiscard]] double open_in(std::size_t d) const;  ///< open vacancies of a district
+  [[nodiscard]] double open_total() const;
+  double& flow(std::size_t cell, CellFlows::Kind k) { return flows[cell * CellFlows::kCount + k]; }
+  [[nodiscard]] double flow(std::size_t cell, CellFlows::Kind k) const {
+    return flows[cell * CellFlows::kCount + k];
+  }
+  /// @brief A group drawn from a district's mix (`cdf` is employed_cdf or unemployed_cdf).
+  [[nodiscard]] std::uint8_t draw_group(const std::vector<double>& cdf, std::size_t d, bool foreign,
+                                        double u) const;
+  /// @brief An arrival with a job takes one open vacancy of district d, of a group drawn in
+  /// proportion to the open vacancies; returns the group. With no open vacancy: a group from the
+  /// district's employee mix, and no vacancy is taken.
+  std::uint8_t take_vacancy(std::size_t d, bool foreign, double u);
+
+  void save(io::ArchiveWriter& ar, const std::string& prefix) const;
+  /// @brief Restores save(); throws io::ArchiveError on a size or value no run produces.
+  void restore(const io::ArchiveReader& ar, const std::string& prefix);
+};
+
+/// @brief Calibrates the market of `s` from the region's cells (state-independent of persons):
+/// vacancies per cell in their steady-state ages, A per group, the exogenous inflow, the
+/// separation probability, the occupation mixes. Throws std::invalid_argument on data that
+/// cannot be calibrated.
+void derive_labour(ModelState& s);
+
+/// @brief After the persons exist: their labour status by nationality and district, their
+/// occupation group, the exogenous inflow net of the replacement demand expected at the start,
+/// and the re-entry probability that keeps the inactive steady at the start.
+void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey& run);
+
+/// @brief Declares the labour outputs (group `labour`).
+void declare_labour_outputs(ModelOutputs& o);
+
+}  // namespace labour
+}  // namespace brocken::migration

@@ -1,0 +1,188 @@
+// The labour market's monthly stage (a market stage, engine/sim/market.hpp):
+//  1. agent-local: labour-market entrants get an occupation group; separations (employed ->
+//     unemployed), exits of the unemployed into inactivity and re-entry of the inactive; the
+//     employed are counted per cell (for the replacement demand);
+//  2. per cell: new vacancies (the exogenous inflow with its trend, plus the registered share of
+//     the employed who retired, died or left this month, spread over the district's cells like
+//     its employment);
+//  3. gather the unemployed per cell with weighted keyed priorities (language, recognition,
+//     callback penalty for foreign applicants; regulated groups need recognition);
+//  4. clear: matches per cell from M = A_g U^alpha V^(1-alpha), A_g x the matching lever;
+//  5. apply: the winners are employed, their vacancies filled; vacancies reaching the maximum age
+//     are withdrawn.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/sim/market.hpp"
+#include "models/migration/labour/labour.hpp"
+#include "models/migration/stages.hpp"
+
+namespace brocken::migration {
+namespace {
+
+using labour::CellFlows;
+
+class LabourStage final : public sim::Stage {
+ public:
+  explicit LabourStage(ModelState& s) : s_(s) {}
+  [[nodiscard]] std::string_view name() const override { return "labour"; }
+
+  void run(sim::StepContext& ctx) override {
+    auto& a = *ctx.agents;
+    const PersonRows rows(a, s_.cols);
+    labour::LabourState& L = s_.labour;
+    const auto& p = s_.params.labour;
+    const std::size_t nd = L.districts;
+    const std::size_t ng = L.groups;
+    const std::size_t cells = nd * ng;
+    constexpr auto kPresent = static_cast<std::uint8_t>(Residence::kPresent);
+    constexpr auto kEmployed = static_cast<std::uint8_t>(Status::kEmployed);
+    constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::kUnemployed);
+    constexpr auto kInactive = static_cast<std::uint8_t>(Status::kInactive);
+    constexpr auto kGerman = static_cast<std::uint8_t>(Nationality::kGerman);
+
+    // 1. Entrants' occupations, separations, inactivity flows (agent-local); employed per cell.
+    const rng::DecisionStream s_occupation = ctx.stream(labour::kOccupation);
+    const rng::DecisionStream s_separation = ctx.stream(labour::kSeparation);
+    const rng::DecisionStream s_flow = ctx.stream(labour::kFlow);
+    const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
+    const double to_job = L.to_job;
+    const double to_inactive = L.to_job + L.to_inactive;
+    const double reentry = L.reentry;
+    const auto tallies =
+        ctx.for_agents(cells * 3, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+          const PersonRows q = rows;
+          auto t = fx.tally();
+          for (std::size_t i = r.begin; i < r.end; ++i) {
+            if (q.residence[i] != kPresent) continue;
+            const bool foreign = q.nationality[i] != kGerman;
+            // Entrants this month (and arrivals without a group yet: never, arrival.cpp sets it).
+            if (q.age[i] == entry) {
+              q.occupation[i] = L.draw_group(L.employed_cdf, q.district[i], foreign,
+                                             s_occupation(q.key[i]).uniform());
+            }
+            const std::size_t cl = L.cell(q.district[i], q.occupation[i]);
+            const std::uint8_t st = q.status[i];
+            if (st == kEmployed) {
+              if (s_separation(q.key[i]).uniform() < L.separation_by_group[q.occupation[i]]) {
+                q.status[i] = kUnemployed;
+                t[cl * 2 + 1] += 1;
+              } else {
+                t[cl * 2] += 1;
+              }
+            } else if (st == kUnemployed) {
+              const double u = s_flow(q.key[i]).uniform();
+              if (u < to_job) {
+                q.status[i] = kEmployed;
+                t[cells * 2 + cl] += 1;
+              } else if (u < to_inactive) {
+                q.status[i] = kInactive;
+              }
+            } else if (st == kInactive) {
+              if (s_flow(q.key[i]).uniform() < reentry) q.status[i] = kUnemployed;
+            }
+          }
+        });
+
+    // 2. New vacancies per cell.
+    const auto [year, month] = s_.calendar(ctx.tick);
+    const int start_index = s_.start.index();
+    const int until_index = (p.vacancy_inflow_change_until_year + 1) * 12;  // January after
+    const int trend_months =
+        std::max(0, std::min(start_index + ctx.tick, until_index) - start_index);
+    const double trend =
+        std::pow(1.0 + p.vacancy_inflow_change_per_year, static_cast<double>(trend_months) / 12.0);
+    (void)year;
+    (void)month;
+    for (std::size_t d = 0; d < nd; ++d) {
+      double employed_d = 0;
+      for (std::size_t g = 0; g < ng; ++g) employed_d += tallies[L.cell(d, g) * 2];
+      const double replacement = p.replacement_share * s_.flow(d, MonthFlows::kEmployedExits);
+      for (std::size_t g = 0; g < ng; ++g) {
+        const std::size_t cl = L.cell(d, g);
+        const double share =
+            employed_d > 0 ? tallies[cl * 2] / employed_d : 1.0 / static_cast<double>(ng);
+        const double fresh = L.inflow[cl] * trend + replacement * share;
+        L.vacancies[cl].add(fresh);
+        L.flow(cl, CellFlows::kNewVacancies) += fresh;
+        L.flow(cl, CellFlows::kSeparations) += tallies[cl * 2 + 1];
+        L.flow(cl, CellFlows::kUnregisteredHires) += tallies[cells * 2 + cl];
+      }
+    }
+
+    // 3. Gather the unemployed per cell with weighted keyed priorities.
+    const double lw = p.language_weight_per_level;
+    const double callback = 1.0 / (1.0 + p.discrimination_callback_penalty);
+    const double partial = p.partial_recognition_weight;
+    const rng::DecisionStream s_priority = ctx.stream(labour::kPriority);
+    const auto& counts =
+        market_.gather(ctx, cells, [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit) {
+          const PersonRows q = rows;
+          for (std::size_t i = r.begin; i < r.end; ++i) {
+            if (q.residence[i] != kPresent || q.status[i] != kUnemployed) continue;
+            const std::size_t g = q.occupation[i];
+            double w = 1.0;
+            if (q.nationality[i] != kGerman) {
+              w = callback * (1.0 + lw * q.language[i]) / (1.0 + lw * 4.0);
+              const auto rec = static_cast<Recognition>(q.recognition[i]);
+              if (rec == Recognition::kPartial || rec == Recognition::kNone) {
+                // Regulated jobs need a recognised qualification: only the other share is open.
+                w *= partial * (1.0 - L.regulated_share[g]);
+              }
+            }
+            if (!(w > 0)) continue;
+            rng::Draw draw = s_priority(q.key[i]);
+            emit(static_cast<std::uint32_t>(L.cell(q.district[i], g)),
+                 std::log(1.0 - draw.uniform()) / w, q.key[i], i);
+          }
+        });
+
+    // 4. Clear: matches per cell.
+    const double alpha = p.matching_elasticity;
+    const double lever = s_.lever(s_.levers.matching_efficiency);
+    capacity_.assign(cells, 0);
+    for (std::size_t cl = 0; cl < cells; ++cl) {
+      const double u = static_cast<double>(counts[cl]);
+      const double v = L.vacancies[cl].total();
+      double m = labour::matches(L.efficiency[cl % ng] * lever, alpha, u, v);
+      m = std::min({m + L.carry[cl], u, v});
+      const double whole = std::floor(m);
+      L.carry[cl] = m - whole;
+      capacity_[cl] = static_cast<std::size_t>(whole);
+    }
+    const auto& winners = market_.clear(ctx, capacity_);
+
+    // 5. Apply: hires fill vacancies; then the month ends for the vacancies.
+    std::vector<double>& hired = hired_;
+    hired.assign(cells, 0.0);
+    for (const std::uint32_t row : winners) {
+      rows.status[row] = kEmployed;
+      const std::size_t d = rows.district[row];
+      hired[L.cell(d, rows.occupation[row])] += 1.0;
+      s_.flow(d, MonthFlows::kHires) += 1.0;
+    }
+    const int max_age = p.vacancy_max_age_months;
+    for (std::size_t cl = 0; cl < cells; ++cl) {
+      L.flow(cl, CellFlows::kHires) += hired[cl];
+      L.flow(cl, CellFlows::kClosedMonths) += L.vacancies[cl].fill(hired[cl]);
+      const double withdrawn = L.vacancies[cl].age_one_month();
+      L.flow(cl, CellFlows::kWithdrawn) += withdrawn;
+      L.flow(cl, CellFlows::kClosed) += hired[cl] + withdrawn;
+      L.flow(cl, CellFlows::kClosedMonths) += withdrawn * max_age;
+    }
+  }
+
+ private:
+  ModelState& s_;
+  sim::CellMarket market_;
+  std::vector<std::size_t> capacity_;
+  std::vector<double> hired_;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Stage> make_labour_stage(ModelState& state) {
+  return std::make_unique<LabourStage>(state);
+}
+
+}  // namespace brocken::migration

@@ -1,0 +1,254 @@
+#include "models/migration/outputs.hpp"
+
+#include <utility>
+
+namespace brocken::migration {
+namespace {
+
+using io::Measure;
+using io::OutputSpec;
+
+/// A (district) output from a per-district value in simulated persons, weighted to full scale.
+template <class F>
+OutputFill per_district(F f) {
+  return [f](const ReportView& v, std::span<double> out) {
+    for (std::size_t d = 0; d < out.size(); ++d) out[d] = f(v, d) * v.state.weight;
+  };
+}
+
+OutputFill census(Census::Slot slot) {
+  return per_district([slot](const ReportView& v, std::size_t d) { return v.census.at(d, slot); });
+}
+
+OutputFill flow(MonthFlows::Kind kind) {
+  return per_district([kind](const ReportView& v, std::size_t d) { return v.state.flow(d, kind); });
+}
+
+OutputFill flows(MonthFlows::Kind a, MonthFlows::Kind b) {
+  return per_district([a, b](const ReportView& v, std::size_t d) {
+    return v.state.flow(d, a) + v.state.flow(d, b);
+  });
+}
+
+ModelOutputs build() {
+  ModelOutputs o;
+  const std::vector<std::string> district{"district"};
+  const auto stock = [&](std::string name, std::string units, std::string long_name) {
+    return OutputSpec{std::move(name), "", district, std::move(units), std::move(long_name),
+                      Measure::kStock};
+  };
+  const auto flow_spec = [&](std::string name, std::string long_name) {
+    return OutputSpec{std::move(name), "", district, "persons", std::move(long_name),
+                      Measure::kFlow};
+  };
+  // The root contract (docs/output-format.md), in this order.
+  o.add(stock("population", "persons", "residents at the end of the month"),
+        census(Census::kPopulation));
+  o.add(flow_spec("births", "live births during the month"), flow(MonthFlows::kBirths));
+  o.add(flow_spec("deaths", "deaths during the month"), flow(MonthFlows::kDeaths));
+  o.add(flow_spec("arrivals",
+                  "moves into the state (from the rest of Germany or abroad) during "
+                  "the month, including returns"),
+        flow(MonthFlows::kArrivals));
+  o.add(flow_spec("departures",
+                  "moves out of the state (to the rest of Germany or abroad) during the month"),
+        flows(MonthFlows::kDeparturesGermany, MonthFlows::kDeparturesAbroad));
+  o.add(flow_spec("returns", "arrivals of people who lived in the state before"),
+        flow(MonthFlows::kReturns));
+  o.add(stock("employed", "persons", "employed residents at the end of the month"),
+        census(Census::kEmployed));
+  o.add(stock("unemployed", "persons", "registered unemployed residents at the end of the month"),
+        census(Census::kUnemployed));
+  o.add(stock("vacancies", "jobs", "open registered vacancies at the end of the month"),
+        per_district([](const ReportView& v, std::size_t d) { return v.state.labour.open_in(d); }));
+  o.add(stock("foreign_population", "persons",
+              "residents without German citizenship at the end of the month"),
+        census(Census::kForeign));
+  // More (time, district) variables at the root.
+  o.add(flow_spec("departures_germany", "departures to the rest of Germany"),
+        flow(MonthFlows::kDeparturesGermany));
+  o.add(flow_spec("departures_abroad", "departures abroad"), flow(MonthFlows::kDeparturesAbroad));
+  o.add(flow_spec("arrivals_skilled",
+                  "third-country skilled workers entering through the admission pipeline"),
+        flow(MonthFlows::kArrivalsSkilled));
+  o.add(stock("working_age_population", "persons",
+              "residents from the labour-entry age to below their cohort's statutory retirement "
+              "age"),
+        census(Census::kWorkingAge));
+  o.add(flow_spec("hires", "vacancies filled during the month (matching and arrivals with a job)"),
+        flow(MonthFlows::kHires));
+  o.add(flow_spec("housed", "searchers who found a dwelling during the month"),
+        flow(MonthFlows::kHoused));
+  o.add(flow_spec("internal_moves_in",
+                  "moves into the district from another district of the state during the month"),
+        flow(MonthFlows::kMovesIn));
+  o.add(flow_spec("internal_moves_out",
+                  "moves out of the district to another district of the state during the month"),
+        flow(MonthFlows::kMovesOut));
+
+  // Demography detail.
+  o.add({"population_by_age_sex",
+         "demography",
+         {"district", "age_band", "sex"},
+         "persons",
+         "residents at the end of the month by age band and sex",
+         Measure::kStock},
+        [](const ReportView& v, std::span<double> out) {
+          const std::size_t nb = v.census.age_bands;
+          std::size_t i = 0;
+          for (std::size_t d = 0; d < v.census.districts; ++d) {
+            const double* c = v.census.bands(d);
+            for (std::size_t k = 0; k < nb * 2; ++k) {
+              out[i++] = (c[k * 3] + c[k * 3 + 1] + c[k * 3 + 2]) * v.state.weight;
+            }
+          }
+        });
+  o.add({"population_by_nationality",
+         "demography",
+         {"district", "nationality"},
+         "persons",
+         "residents at the end of the month by nationality group",
+         Measure::kStock},
+        [](const ReportView& v, std::span<double> out) {
+          const std::size_t nb = v.census.age_bands;
+          for (std::size_t d = 0; d < v.census.districts; ++d) {
+            const double* c = v.census.bands(d);
+            for (std::size_t n = 0; n < 3; ++n) {
+              double sum = 0;
+              for (std::size_t k = 0; k < nb * 2; ++k) sum += c[k * 3 + n];
+              out[d * 3 + n] = sum * v.state.weight;
+            }
+          }
+        });
+  o.add({"population_by_age_sex_nationality",
+         "demography",
+         {"district", "age_band", "sex", "nationality"},
+         "persons",
+         "residents at the end of the month by age band, sex and nationality group",
+         Measure::kStock},
+        [](const ReportView& v, std::span<double> out) {
+          const std::size_t per = v.census.age_bands * 6;
+          for (std::size_t d = 0; d < v.census.districts; ++d) {
+            const double* c = v.census.bands(d);
+            for (std::size_t k = 0; k < per; ++k) out[d * per + k] = c[k] * v.state.weight;
+          }
+        });
+  o.add({"population_by_qualification",
+         "demography",
+         {"district", "qualification"},
+         "persons",
+         "residents at the end of the month by highest qualification (unknown: children, and "
+         "arrivals of the free streams)",
+         Measure::kStock},
+        [](const ReportView& v, std::span<double> out) {
+          for (std::size_t d = 0; d < v.census.districts; ++d) {
+            for (std::size_t q = 0; q < 4; ++q) {
+              out[d * 4 + q] = v.census.at(d, Census::kQualification + q) * v.state.weight;
+            }
+          }
+        });
+  o.add({"mean_age",
+         "demography",
+         {"district"},
+         "years",
+         "mean age of the residents at the end of the month",
+         Measure::kStock},
+        [](const ReportView& v, std::span<double> out) {
+          for (std::size_t d = 0; d < v.census.districts; ++d) {
+            const double n = v.census.at(d, Census::kPopulation);
+            // Ages are kept in completed months: add half a month.
+            out[d] = n > 0 ? (v.census.at(d, Census::kAgeMonthsSum) / n + 0.5) / 12.0 : 0.0;
+          }
+        });
+  o.add(
+      {"away_pool",
+       "demography",
+       {},
+       "persons",
+       "former residents followed for a possible return",
+       Measure::kStock},
+      [](const ReportView& v, std::span<double> out) { out[0] = v.census.away * v.state.weight; });
+  // Arrival.
+  o.add({"skilled_pipeline",
+         "arrival",
+         {},
+         "persons",
+         "skilled-worker applications queued or in procedure",
+         Measure::kStock},
+        [](const ReportView& v, std::span<double> out) {
+          double pipeline = 0;
+          for (const auto& ds : v.state.districts) {
+            pipeline += ds.office_queue;
+            for (const double x : ds.pipeline) pipeline += x;
+          }
+          out[0] = pipeline * v.state.weight;
+        });
+  // Housing.
+  o.add({"dwellings_available",
+         "housing",
+         {"district"},
+         "dwellings",
+         "usable vacant dwellings at the end of the month",
+         Measure::kStock},
+        per_district([](const ReportView& v, std::size_t d) {
+          return v.state.districts[d].dwellings_available;
+        }));
+  o.add({"searchers",
+         "housing",
+         {"district"},
+         "persons",
+         "residents without a dwelling of their own at the end of the month",
+         Measure::kStock},
+        census(Census::kSearchers));
+  // Labour market (labour/).
+  labour::declare_labour_outputs(o);
+  // Policies.
+  o.add({"spending",
+         "policies",
+         {"policy"},
+         "EUR",
+         "policy spending during the month",
+         Measure::kFlow},
+        [](const ReportView& v, std::span<double> out) {
+          for (std::size_t p = 0; p < out.size(); ++p) out[p] = v.spending[p];
+        });
+  return o;
+}
+
+}  // namespace
+
+io::OutputId ModelOutputs::add(io::OutputSpec spec, OutputFill f) {
+  const io::OutputId id = table.declare(std::move(spec));
+  fill.push_back(std::move(f));
+  return id;
+}
+
+const ModelOutputs& model_outputs() {
+  static const ModelOutputs outputs = build();
+  return outputs;
+}
+
+io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
+                                std::size_t occupations, std::size_t policies) {
+  return {{"district", districts}, {"age_band", age_bands}, {"sex", 2},
+          {"nationality", 3},      {"qualification", 4},    {"occupation", occupations},
+          {"policy", policies}};
+}
+
+void record_outputs(const ReportView& view, const io::DimensionSizes& sizes, io::Series& series,
+                    bool start) {
+  const ModelOutputs& o = model_outputs();
+  if (series.monthly.size() != o.table.size()) series = io::make_series(o.table);
+  for (std::size_t i = 0; i < o.table.size(); ++i) {
+    const bool stock = o.table[i].measure == io::Measure::kStock;
+    if (start && !stock) continue;
+    const std::size_t n = o.table.per_month(i, sizes);
+    auto& dest = start ? series.start[i] : series.monthly[i];
+    const std::size_t at = start ? 0 : dest.size();
+    if (start) dest.clear();
+    dest.resize(at + n, 0.0);
+    if (n > 0) o.fill[i](view, std::span<double>(dest.data() + at, n));
+  }
+}
+
+}  // namespace brocken::migration
