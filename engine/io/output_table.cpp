@@ -1,6 +1,7 @@
 #include "engine/io/output_table.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <stdexcept>

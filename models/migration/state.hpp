@@ -37,8 +37,8 @@ inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
 static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
                                        kArrivalAttributes, kLanguage, kDiscrimination, kRecognition,
                                        kHousingPriority, kLeave, kReturn, kRelocate,
-                                       labour::kOccupation, labour::kInitStatus,
-                                       labour::kSeparation, labour::kPriority, labour::kFlow}),
+                                       labour::kOccupation, labour::kSeparation, labour::kPriority,
+                                       labour::kFlow}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 

@@ -328,7 +328,7 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
   auto district = agents.span(c.district);
   auto occupation = agents.span(c.occupation);
   const std::size_t n = agents.size();
-  double employed = 0, unemployed = 0, inactive = 0;
+  double unemployed = 0, inactive = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const bool foreign = nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman);
     const std::size_t d = district[i];
@@ -336,7 +336,6 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
     const auto st = static_cast<Status>(status[i]);
     occupation[i] = L.draw_group(st == Status::kUnemployed ? L.unemployed_cdf : L.employed_cdf, d,
                                  foreign, draw.uniform());
-    employed += st == Status::kEmployed ? 1.0 : 0.0;
     unemployed += st == Status::kUnemployed ? 1.0 : 0.0;
     inactive += st == Status::kInactive ? 1.0 : 0.0;
   }
@@ -353,24 +352,25 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
   auto ties = agents.span(c.ties);
   auto discriminated = agents.span(c.discriminated);
   auto recognition = agents.span(c.recognition);
-  std::vector<double> exits(L.districts * L.groups, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (status[i] != static_cast<std::uint8_t>(Status::kEmployed)) continue;
-    const std::size_t cl = L.cell(district[i], occupation[i]);
-    if (age[i] + 1 >= s.retirement_months(0, age[i] + 1)) {
-      exits[cl] += 1;
-      continue;
-    }
+  // Probability that person i leaves the labour market in the first month: retirement (1 when
+  // the cohort's statutory age is reached next month), else death or departure.
+  const auto exit_probability = [&](std::size_t i) {
+    if (age[i] + 1 >= s.retirement_months(0, age[i] + 1)) return 1.0;
     const std::size_t y =
         std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), s.death_prob_month.size() - 1);
     const std::size_t g = nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
     const double base = g == 0 ? pd.base_hazard_german : pd.base_hazard_foreign;
-    const double leave =
-        base / s.departure_norm[g] *
-        departure_multiplier(pd, age[i], here[i], true, housed[i] == 0, ties[i],
-                             discriminated[i] != 0,
-                             recognition[i] == static_cast<std::uint8_t>(Recognition::kFull));
-    exits[cl] += s.death_prob_month[y][sex[i]] + leave;
+    return s.death_prob_month[y][sex[i]] +
+           base / s.departure_norm[g] *
+               departure_multiplier(
+                   pd, age[i], here[i], status[i] == static_cast<std::uint8_t>(Status::kEmployed),
+                   housed[i] == 0, ties[i], discriminated[i] != 0,
+                   recognition[i] == static_cast<std::uint8_t>(Recognition::kFull));
+  };
+  std::vector<double> exits(L.districts * L.groups, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (status[i] != static_cast<std::uint8_t>(Status::kEmployed)) continue;
+    exits[L.cell(district[i], occupation[i])] += exit_probability(i);
   }
   // Arrivals of the free streams who come with a job, per month and district (from the uniform
   // ages within each band), spread over the district's cells like its open vacancies.
@@ -431,20 +431,7 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
     if (st == Status::kInactive) inactive_g[occupation[i]] += 1;
     if (st != Status::kUnemployed) continue;
     u_g[occupation[i]] += 1;
-    if (age[i] + 1 >= s.retirement_months(0, age[i] + 1)) {
-      demo_g[occupation[i]] += 1;
-      continue;
-    }
-    const std::size_t y =
-        std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), s.death_prob_month.size() - 1);
-    const std::size_t g = foreign ? 1 : 0;
-    const double base = g == 0 ? pd.base_hazard_german : pd.base_hazard_foreign;
-    demo_g[occupation[i]] +=
-        s.death_prob_month[y][sex[i]] +
-        base / s.departure_norm[g] *
-            departure_multiplier(pd, age[i], here[i], false, housed[i] == 0, ties[i],
-                                 discriminated[i] != 0,
-                                 recognition[i] == static_cast<std::uint8_t>(Recognition::kFull));
+    demo_g[occupation[i]] += exit_probability(i);
   }
   // Arrivals without a job, by district and nationality group of their stream.
   for (std::size_t d = 0; d < L.districts; ++d) {
@@ -480,7 +467,6 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
                           L.reentry * inactive_g[g];
     L.separation_by_group[g] = e_g[g] > 0 ? std::clamp(needed / e_g[g], 0.0, 1.0) : 0.0;
   }
-  L.separation = employed > 0 ? separations / employed : 0.0;
 }
 
 void declare_labour_outputs(ModelOutputs& o) {

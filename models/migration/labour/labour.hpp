@@ -26,7 +26,6 @@ struct ModelOutputs;
 namespace labour {
 
 inline constexpr rng::DecisionId kOccupation = rng::decision("labour.occupation");
-inline constexpr rng::DecisionId kInitStatus = rng::decision("labour.init_status");
 inline constexpr rng::DecisionId kSeparation = rng::decision("labour.separation");
 inline constexpr rng::DecisionId kPriority = rng::decision("labour.priority");
 inline constexpr rng::DecisionId kFlow = rng::decision("labour.inactivity");
@@ -91,7 +90,6 @@ struct LabourState {
   /// employees and of the unemployed in each group, as cumulative distributions [(d*2+n)*groups+g].
   std::vector<double> employed_cdf;
   std::vector<double> unemployed_cdf;
-  double separation = 0;  ///< observed separations over the employed at the start (a check)
   std::vector<double> separation_by_group;  ///< monthly probability employed -> unemployed [group]
   double to_job = 0;       ///< monthly probability unemployed -> a job not registered with the BA
   double to_inactive = 0;  ///< monthly probability unemployed -> inactive

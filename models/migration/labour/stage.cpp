@@ -56,7 +56,7 @@ class LabourStage final : public sim::Stage {
           for (std::size_t i = r.begin; i < r.end; ++i) {
             if (q.residence[i] != kPresent) continue;
             const bool foreign = q.nationality[i] != kGerman;
-            // Entrants this month (and arrivals without a group yet: never, arrival.cpp sets it).
+            // Entrants this month get a group from the district's employee mix.
             if (q.age[i] == entry) {
               q.occupation[i] = L.draw_group(L.employed_cdf, q.district[i], foreign,
                                              s_occupation(q.key[i]).uniform());
@@ -85,15 +85,12 @@ class LabourStage final : public sim::Stage {
         });
 
     // 2. New vacancies per cell.
-    const auto [year, month] = s_.calendar(ctx.tick);
     const int start_index = s_.start.index();
     const int until_index = (p.vacancy_inflow_change_until_year + 1) * 12;  // January after
     const int trend_months =
         std::max(0, std::min(start_index + ctx.tick, until_index) - start_index);
     const double trend =
         std::pow(1.0 + p.vacancy_inflow_change_per_year, static_cast<double>(trend_months) / 12.0);
-    (void)year;
-    (void)month;
     for (std::size_t d = 0; d < nd; ++d) {
       double employed_d = 0;
       for (std::size_t g = 0; g < ng; ++g) employed_d += tallies[L.cell(d, g) * 2];
