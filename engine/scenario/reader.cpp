@@ -18,7 +18,7 @@ constexpr std::size_t kMaxQuoted = 60;
 
 /// Quotes a scalar for a message: escapes quotes, backslashes and control characters, and
 /// shortens long text (at a UTF-8 character boundary) so one bad value cannot flood the log.
-std::string quoted(std::string_view text) {
+std::string quote_for_message(std::string_view text) {
   std::string out = "\"";
   std::size_t cut = text.size();
   if (cut > kMaxQuoted) {
@@ -45,7 +45,7 @@ std::string quoted(std::string_view text) {
 std::string shown_tag(const Node& node) {
   const std::string name = tag_name(node.tag());
   if (name.size() <= kMaxQuoted) return name;
-  const std::string q = quoted(name);
+  const std::string q = quote_for_message(name);
   return q.substr(1, q.size() - 2);
 }
 
@@ -54,9 +54,9 @@ std::string shown_tag(const Node& node) {
 std::string got(const Node& node) {
   if (!node.is_scalar()) return std::string(Node::kind_name(node.kind()));
   if (node.style() == Node::Style::kTagged) {
-    return fmt::format("{} tagged {}", quoted(node.scalar()), shown_tag(node));
+    return fmt::format("{} tagged {}", quote_for_message(node.scalar()), shown_tag(node));
   }
-  return quoted(node.scalar());
+  return quote_for_message(node.scalar());
 }
 
 bool has_core_tag(const Node& node, std::string_view name) {
@@ -76,9 +76,10 @@ bool written_as_value(const Node& node, std::string_view what,
     case Node::Style::kPlain:
       return true;
     case Node::Style::kQuoted:
-      diags.add(node.pos(), node.path(),
-                fmt::format("expected {}, got the quoted string {}{}", what, quoted(node.scalar()),
-                            text_ok ? " (remove the quotes)" : ""));
+      diags.add(
+          node.pos(), node.path(),
+          fmt::format("expected {}, got the quoted string {}{}", what,
+                      quote_for_message(node.scalar()), text_ok ? " (remove the quotes)" : ""));
       return false;
     case Node::Style::kTagged:
       for (const std::string_view tag : tags) {
@@ -105,7 +106,7 @@ bool written_as_string(const Node& node, std::string_view what, Diagnostics& dia
 std::string shown(const Node& node) {
   const std::string& text = node.scalar();
   if (text.size() <= kMaxQuoted) return text;
-  const std::string q = quoted(text);
+  const std::string q = quote_for_message(text);
   return q.substr(1, q.size() - 2);
 }
 

@@ -218,6 +218,7 @@ Scenario load_from_document(scenario::Document doc, const policy::Registry& regi
       probe.region = sc.region.get();
       probe.scale = sc.run.scale;
       derive_rates(probe);
+      sc.derived = std::make_shared<const ModelState>(probe);
       sc.synth = std::make_shared<const SyntheticPopulation>(synthesize_population(
           *sc.region, sc.params.demography.district_age_shape_year, sc.run.start.year - 1));
     } catch (const scenario::InputError& e) {
@@ -405,14 +406,14 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
                    const policy::Registry& registry)
     : scenario_(&scenario), replication_(replication), impl_(std::make_unique<Impl>()) {
   ModelState& s = impl_->state;
-  s.params = scenario.params;
-  s.region = scenario.region.get();
+  // The derived rates of the scenario (computed once at load), then this run's own board.
+  s = *scenario.derived;
+  s.board = policy::LeverBoard{};
+  s.levers = Levers{};
+  declare_board(s);
   s.synth = scenario.synth.get();
-  s.scale = scenario.run.scale;
   s.weight = 1.0 / scenario.run.scale;
   s.start = scenario.run.start;
-  declare_board(s);
-  derive_rates(s);
   s.flows.assign(s.n_districts() * MonthFlows::kCount, 0.0);
 
   const rng::RunKey run{scenario.run.seed, replication};

@@ -53,6 +53,10 @@ struct Scenario {
   /// The fitted starting population (expected persons at full scale), shared by every
   /// replication; each replication samples its persons from it.
   std::shared_ptr<const SyntheticPopulation> synth;
+  /// Everything derived from the parameters and the region data alone (rates, shares, the labour
+  /// market's calibration: derive_rates in setup.hpp), computed once when the scenario is loaded
+  /// and copied into each replication, which then builds its own persons and run state.
+  std::shared_ptr<const ModelState> derived;
 };
 
 /// @brief The policy modules this model provides (one line per module in register.cpp).

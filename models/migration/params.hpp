@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "engine/scenario/reader.hpp"
-#include "models/migration/labour/labour.hpp"
+#include "models/migration/labour/params.hpp"
 
 namespace brocken::migration {
 

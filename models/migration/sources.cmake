@@ -10,6 +10,7 @@ target_sources(brocken_models_migration PRIVATE
   migration/arrival.cpp
   migration/integration.cpp
   migration/housing.cpp
+  migration/labour/params.cpp
   migration/labour/labour.cpp
   migration/labour/stage.cpp
   migration/outputs.cpp

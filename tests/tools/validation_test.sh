@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check of the comparison with the official projections (tools/validation/run.sh and
 # compare_projections.py, docs/validation.md) on a small run: the smoke scenario over the
-# baseline's horizon at 1 % (SCALE: another population.scale; the sanitizer builds pass 0.002,
-# because the run with single-year age bands takes about 45 s at 1 % under ThreadSanitizer and
-# 15 s at 0.2 %; the tables have the same rows). It checks that the tools work, not the numbers:
+# baseline's horizon at 1 % (SCALE: another population.scale, for a quicker try by hand; CTest
+# runs it in builds without a sanitizer only). It checks that the tools work, not the numbers:
 #   tests/tools/validation_test.sh path/to/brocken [python [SCALE]]
 set -u
 B=${1:?usage: validation_test.sh path/to/brocken [python [SCALE]]}
