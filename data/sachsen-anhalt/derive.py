@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""Regenerate the Brocken calibration CSVs for Saxony-Anhalt from /work/shared/data.
+"""Regenerate the Brocken calibration CSVs for Saxony-Anhalt from the source tables in sources/.
 
 Usage:  /usr/bin/python3 data/sachsen-anhalt/derive.py [SOURCE_DIR]
-        (SOURCE_DIR defaults to /work/shared/data; output goes next to this script.)
+        (SOURCE_DIR defaults to the folder sources/ next to this script, i.e.
+        data/sachsen-anhalt/sources, which holds verbatim copies of the public source tables;
+        output goes next to this script.)
 
 Standard library only. Every value is either copied from a source row (the script looks the
 row up and asserts that the copied text is printed there) or computed by a rule stated in the
@@ -15,8 +17,9 @@ import os
 import sys
 from collections import defaultdict
 from fractions import Fraction
+from pathlib import Path
 
-SRC = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data"
+SRC = sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent / "sources"
 OUT = os.path.dirname(os.path.abspath(__file__))
 
 DISTRICTS = [  # ags, official name, kind
@@ -85,6 +88,7 @@ life, _ = read("life_table_germany_2022_2024.csv")
 e0, _ = read("life_expectancy_saxony_anhalt.csv")
 asfr, _ = read("fertility_asfr_germany_2015_2024.csv")
 tfr, _ = read("fertility_tfr.csv")
+nat, _ = read("naturalisations.csv")
 si, _ = read("state_indicators.csv")
 di, _ = read("district_indicators.csv")
 dx, _ = read("demography_extra.csv")
@@ -121,11 +125,11 @@ write(
     "districts.csv",
     [
         "Districts (Kreise) of Saxony-Anhalt in AGS order with population at 31.12.2022 on the Zensus-2022 basis.",
-        "Population source: mietkautionskonto.info 'Wohnungsmarkt-Analyse der Kreise' (CC BY 4.0; underlying Destatis GENESIS 12411-0015/12411-0017 on the Zensus-2022 basis), field einwohner_2022, https://mietkautionskonto.info/data/wohnungsmarkt-kreise.json (republished in GitHub repo 1959124923wyz-sys/German-Map, topics/housing/data/stock-counties.json, commit bb30095c969e91b54416aaa8c0e651ed1a2b7b17); via /work/shared/data/district_population_zensus2022_basis.csv.",
+        "Population source: mietkautionskonto.info 'Wohnungsmarkt-Analyse der Kreise' (CC BY 4.0; underlying Destatis GENESIS 12411-0015/12411-0017 on the Zensus-2022 basis), field einwohner_2022, https://mietkautionskonto.info/data/wohnungsmarkt-kreise.json (republished in GitHub repo 1959124923wyz-sys/German-Map, topics/housing/data/stock-counties.json, commit bb30095c969e91b54416aaa8c0e651ed1a2b7b17); via data/sachsen-anhalt/sources/district_population_zensus2022_basis.csv.",
         "Reference date 31.12.2022; population basis Zensus 2022. The republication states only 'reference_period 2022-12-31 through 2025-12-31'; the date 31.12.2022 is inferred because the 14 values sum to 2150239 = StaLa's official 31.12.2022 state total on the Zensus-2022 basis (base of the 8th RBP; StaLa via hallanzeiger.de 27.05.2025, https://www.hallanzeiger.de/aktuelle_nachrichten_land_sachsen_anhalt/27-05-2025-prognose-sachsen-anhalts-bevoelkerungszahl-sinkt).",
         "Names and kind: Statistisches Landesamt Sachsen-Anhalt 'Kreisnamen und Kreissitze' (https://www.stala.sachsen-anhalt.de/gk/and/sitz.dr.html, 07.11.2024); AGS = official Kreisschluessel (Destatis Gemeindeverzeichnis). Magdeburg is the Landeshauptstadt.",
         "Check (derived): sum of the 14 values = 2150239.",
-        "population_2023_12_31: 31.12.2023, Zensus-2022 basis, published only for the three kreisfreie Staedte (StaLa Gemeindeverzeichnis release 19.12.2024 as reported by die-nachrichten.at, https://die-nachrichten.at/deutschland/sachsen-anhalt-so-viele-menschen-leben-in-den-staedten-und-gemeinden; via /work/shared/data/district_indicators.csv). Blank = not published in the sources available; the model fills these by rule (b) of README.md.",
+        "population_2023_12_31: 31.12.2023, Zensus-2022 basis, published only for the three kreisfreie Staedte (StaLa Gemeindeverzeichnis release 19.12.2024 as reported by die-nachrichten.at, https://die-nachrichten.at/deutschland/sachsen-anhalt-so-viele-menschen-leben-in-den-staedten-und-gemeinden; via data/sachsen-anhalt/sources/district_indicators.csv). Blank = not published in the sources available; the model fills these by rule (b) of README.md.",
     ],
     ["ags", "name", "kind", "population_2022_12_31", "population_2023_12_31"],
     [[a, n, k, pop22[a], pop23.get(a, "")] for a, n, k in DISTRICTS],
@@ -148,7 +152,7 @@ write(
     "population_age_sex.csv",
     [
         "Population of Saxony-Anhalt (Land, AGS 15) by single year of age and sex. Reference date 31.12.2023; population basis Zensus 2022 (Fortschreibung des Bevoelkerungsstandes).",
-        "Source: Destatis GENESIS-Online 12411-0013 'Bevoelkerung: Bundeslaender, Stichtag, Geschlecht, Altersjahre', https://www-genesis.destatis.de/datenbank/online/statistic/12411/table/12411-0013 (export in GitHub repo biostats-dev/ggsurveillance, data-raw/12411-0013_de_population_age_sex.csv, commit ce6ff959aa03786522c074ede1228cc47561e1da); via /work/shared/data/population_age_sex_saxony_anhalt_2023.csv. Values unchanged.",
+        "Source: Destatis GENESIS-Online 12411-0013 'Bevoelkerung: Bundeslaender, Stichtag, Geschlecht, Altersjahre', https://www-genesis.destatis.de/datenbank/online/statistic/12411/table/12411-0013 (export in GitHub repo biostats-dev/ggsurveillance, data-raw/12411-0013_de_population_age_sex.csv, commit ce6ff959aa03786522c074ede1228cc47561e1da); via data/sachsen-anhalt/sources/population_age_sex_saxony_anhalt_2023.csv. Values unchanged.",
         "age = completed years; age 90 is the open group '90 Jahre und mehr' (90+). Units: persons.",
         "State totals (source row 'Insgesamt'): total 2144570, male 1052254, female 1092316. Check (derived): column sums equal these totals.",
     ],
@@ -163,7 +167,7 @@ write(
     "mortality_germany.csv",
     [
         "Period life table GERMANY 2022/24 (not Saxony-Anhalt): qx = probability of dying between exact age x and x+1, by sex.",
-        "Source: Statistisches Bundesamt (Destatis), GENESIS 12621-0001 'Sterbetafel (Periodensterbetafel): Deutschland', period 2022/24, Stand 09.12.2025, https://www-genesis.destatis.de/datenbank/online/statistic/12621/table/12621-0001 (export stored in GitHub repo HelmutQualtinger/Sterbetafeln, Sterbetafel2022-2024.csv); via /work/shared/data/life_table_germany_2022_2024.csv. Values unchanged.",
+        "Source: Statistisches Bundesamt (Destatis), GENESIS 12621-0001 'Sterbetafel (Periodensterbetafel): Deutschland', period 2022/24, Stand 09.12.2025, https://www-genesis.destatis.de/datenbank/online/statistic/12621/table/12621-0001 (export stored in GitHub repo HelmutQualtinger/Sterbetafeln, Sterbetafel2022-2024.csv); via data/sachsen-anhalt/sources/life_table_germany_2022_2024.csv. Values unchanged.",
         "Reference period 2022-2024 (three-year period table, Germany). The population basis of the table is not stated in the copy used.",
         "Last age: 100 is the last row of the export; qx(100) (0.42042179 male / 0.37225504 female) is the one-year probability at age 100, NOT a closing qx = 1; remaining life expectancy at 100 is 1.76 (male) / 2.00 (female) years. Ages above 100 are not covered (see README, assumptions).",
         "Table e0 (ex at age 0): male 78.47, female 83.19. Saxony-Anhalt has no table here: the model scales these qx to the state e0 2022/24 (life_expectancy.csv; README assumption c).",
@@ -192,7 +196,7 @@ write(
     "life_expectancy.csv",
     [
         "Life expectancy at birth (e0, years) by sex: Saxony-Anhalt (state) and Germany, periods 2018/20 to 2022/24.",
-        "Source: Statistisches Landesamt Sachsen-Anhalt, Sterbetafeln, as reported in press releases (URL per row in note); via /work/shared/data/life_expectancy_saxony_anhalt.csv. Values unchanged.",
+        "Source: Statistisches Landesamt Sachsen-Anhalt, Sterbetafeln, as reported in press releases (URL per row in note); via data/sachsen-anhalt/sources/life_expectancy_saxony_anhalt.csv. Values unchanged.",
         "Where the source gives years and months the compiler converted months/12 to decimals (2022/24: girls 82 y 3 m = 82.25, boys 75 y 11 m = 75.92; Germany 83 y 2 m = 83.17, 78 y 6 m = 78.5), so these values carry +-1/24 year rounding.",
         "The Destatis life table 2022/24 itself gives Germany e0 = 78.47 (male) / 83.19 (female) (mortality_germany.csv).",
         "Population basis: 2021/23 is stated as Zensus-2022 basis; the other periods do not state their basis (2018/20-2020/22 are most likely on the Zensus-2011 basis).",
@@ -203,21 +207,24 @@ write(
 )
 
 # ---------------------------------------------------------------- 5 fertility_germany.csv
-fert = [[int(r["age_of_mother"]), r["births_per_1000_women_2023"]] for r in asfr if r["age_of_mother"].isdigit()]
+asfr_years = [c[len("births_per_1000_women_"):] for c in asfr[0].keys() if c.startswith("births_per_1000_women_")]
+fert = [[int(r["age_of_mother"])] + [r["births_per_1000_women_" + y] for y in asfr_years] for r in asfr if r["age_of_mother"].isdigit()]
 check([f[0] for f in fert] == list(range(15, 50)), "ASFR ages 15..49")
-tfr23 = sum(Fraction(f[1]) for f in fert) / 1000
 tfr_row = asfr[-1]
-check(abs(float(tfr23) - float(tfr_row["births_per_1000_women_2023"])) < 0.001, f"ASFR 2023 sum/1000 = {float(tfr23)} vs Destatis TFR {tfr_row['births_per_1000_women_2023']}")
+tfr_sums = {}
+for k, y in enumerate(asfr_years):
+    tfr_sums[y] = sum(Fraction(f[1 + k]) for f in fert) / 1000
+    check(abs(float(tfr_sums[y]) - float(tfr_row["births_per_1000_women_" + y])) < 0.001, f"ASFR {y} sum/1000 = {float(tfr_sums[y])} vs Destatis TFR {tfr_row['births_per_1000_women_' + y]}")
 write(
     "fertility_germany.csv",
     [
-        "Age-specific fertility rates GERMANY (not Saxony-Anhalt), reference year 2023: live births per 1000 women of the given age, ages 15-49.",
-        "Source: Destatis GENESIS-Online 12612-0008 'Lebendgeborene je 1000 Frauen: Deutschland, Jahre, Alter', https://www-genesis.destatis.de/datenbank/online/statistic/12612/table/12612-0008 (export in GitHub repo dashgrid-dev/tutorial-birth-rates, src/data/2-chart-data.csv, commit 5332273f85a0c051e1c42612e42d0995ba1c5362); via /work/shared/data/fertility_asfr_germany_2015_2024.csv, column 2023. Values unchanged.",
-        "Age = calendar year minus mother's year of birth (Geburtsjahrmethode), i.e. age reached in 2023 = age at 31.12.2023. Population basis: Zensus 2022 (Destatis: 'From 2022: results based on the 2022 Census').",
-        f"TFR of this column (derived: sum of the 35 rates / 1000) = {fmt(float(tfr23), 4)}; Destatis 12612-0009 TFR 2023 = 1.385 (Zensus-2022 basis; first published July 2024 as 1.35 on the old basis).",
-        "Saxony-Anhalt: only the TFR 2023 = 1.37 is available (probably on the OLD basis): the model scales this profile to it (README assumption d).",
+        f"Age-specific fertility rates GERMANY (not Saxony-Anhalt), calendar years {asfr_years[0]}-{asfr_years[-1]}: live births per 1000 women of the given age, ages 15-49, one column per year.",
+        "Source: Destatis GENESIS-Online 12612-0008 'Lebendgeborene je 1000 Frauen: Deutschland, Jahre, Alter', https://www-genesis.destatis.de/datenbank/online/statistic/12612/table/12612-0008 (export in GitHub repo dashgrid-dev/tutorial-birth-rates, src/data/2-chart-data.csv, commit 5332273f85a0c051e1c42612e42d0995ba1c5362); via data/sachsen-anhalt/sources/fertility_asfr_germany_2015_2024.csv. Values unchanged.",
+        "Age = calendar year minus mother's year of birth (Geburtsjahrmethode), i.e. age reached in the year = age at 31.12. Population basis: Zensus 2022 from 2022 on (Destatis: 'From 2022: results based on the 2022 Census'), the Zensus 2011 before.",
+        "TFR of each column (derived: sum of the 35 rates / 1000): " + "; ".join(f"{y} {fmt(float(tfr_sums[y]), 4)}" for y in asfr_years) + ". Destatis 12612-0009 TFR 2022 / 2023 / 2024 = 1.488 / 1.385 / 1.352 (Zensus-2022 basis).",
+        "Saxony-Anhalt has no age-specific rates: the model scales Germany's profile of the calibration year to the state's births (models.demography.births_calibration_period) and follows Germany's change of each later year while the data has it (models.demography.fertility_trend; README assumption d).",
     ],
-    ["age", "births_per_1000_women"],
+    ["age"] + ["births_per_1000_women_" + y for y in asfr_years],
     fert,
 )
 
@@ -329,6 +336,9 @@ for y in ("2023", "2022", "2021", "2020"):
 add_si("deaths", "deaths", "2023")
 add_si("deaths", "deaths", "2021")
 add_si("natural_balance", "natural_balance", "2023")
+for y in ("2023", "2022", "2021", "2020"):
+    r = find(nat, year=y, indicator="naturalisations", area="Sachsen-Anhalt")
+    add("naturalisations", y, r["value"], "persons", f"{r['source_title']} ({r['source_url']})" + (" | note: " + r["note"] if r["note"] else ""), r)
 add_si("natural_balance", "natural_balance", "2022")
 b22 = int(si_row("live_births", "2022")["value"])
 n22 = int(si_row("natural_balance", "2022")["value"])
@@ -550,7 +560,7 @@ write(
     "state_figures.csv",
     [
         "Scalar figures for Saxony-Anhalt (Land, AGS 15) used by the Brocken model. Long format; key = (indicator, reference_period).",
-        "Compiled from /work/shared/data (state_indicators.csv, demography_extra.csv, fertility_tfr.csv, foreign_population_azr.csv, labour_*.csv, migration_by_age.csv, projections_*.csv). The source column gives source title (URL) and, after ' | note:', caveats as printed.",
+        "Compiled from data/sachsen-anhalt/sources (state_indicators.csv, demography_extra.csv, fertility_tfr.csv, foreign_population_azr.csv, labour_*.csv, migration_by_age.csv, projections_*.csv). The source column gives source title (URL) and, after ' | note:', caveats as printed.",
         "Values are as printed in the source unless the source column starts with 'derived:' (computation given there). Rounded/approximate source values are marked in the unit column.",
         "Population basis: Zensus-2022 basis unless a row says otherwise ('zensus2011basis' in the indicator name or 'OLD basis' in the note). '_census' rows are Zensus-2022 census counts (15.05.2022).",
         "Reference period: a date (YYYY-MM-DD, stock at that date), a year (annual total/average), YYYY-MM (month) or a range.",
@@ -599,7 +609,7 @@ write(
     "district_structure.csv",
     [
         "District structure indicators for the 14 Kreise of Saxony-Anhalt (AGS order). Percent unless stated; migration balances = persons per 10000 inhabitants.",
-        "share_foreigners_pct, unemployment_rate_pct, internal_/external_migration_balance_per_10k, share_under_18/18_65/65plus_pct: Deutschlandatlas (BMWSB/BBSR/Destatis), sheet Deutschlandatlas_KRS1222 (territorial status 31.12.2022), https://www.deutschlandatlas.bund.de/DE/Service/Downloads/downloads_node.html, as processed in GitHub repo aoem22/de-puls lib/data/indicators/deutschlandatlas.json (commit 693f69818fa65cf606a2ad49a11e27fd632f4460); via /work/shared/data/district_structure_deutschlandatlas.csv. Observed for all 14 districts; values unchanged.",
+        "share_foreigners_pct, unemployment_rate_pct, internal_/external_migration_balance_per_10k, share_under_18/18_65/65plus_pct: Deutschlandatlas (BMWSB/BBSR/Destatis), sheet Deutschlandatlas_KRS1222 (territorial status 31.12.2022), https://www.deutschlandatlas.bund.de/DE/Service/Downloads/downloads_node.html, as processed in GitHub repo aoem22/de-puls lib/data/indicators/deutschlandatlas.json (commit 693f69818fa65cf606a2ad49a11e27fd632f4460); via data/sachsen-anhalt/sources/district_structure_deutschlandatlas.csv. Observed for all 14 districts; values unchanged.",
         "REFERENCE YEAR UNCERTAIN: the copy does not state the reference year of any Deutschlandatlas indicator; treat as 'about 2022/2023' (population-weighted means match the Zensus-2022 65+ share and the 2023 state unemployment rate 7.5 %). Population basis of the shares not stated. share_18_65 = 18 to under 65 and share_65plus = 65 and over (the three shares sum to 100 in every row). The Magdeburg internal migration balance (-296.87) is an unverified outlier.",
         "Evidence on the migration-balance year (derived, weights = 31.12.2022 district populations): the weighted mean external balance 181.84 per 10000 gives about 39100 persons, close to the 2022 state net migration with abroad (39680; 2021: 9195); the weighted mean internal balance 2.41 per 10000 gives about 520, close to the 2022 net vs other Laender (677) - and only WITH Magdeburg's -296.87 (without it the sum would be about +7700). So the migration balances most likely refer to 2022, the Ukraine-refugee year, and the Magdeburg value is consistent with the state total.",
         f"housing_vacancy_pct: Zensus 2022 (15.05.2022) district values printed only for Dessau-Rosslau 12.5 (highest) and Saalekreis 7.5 (lowest) (kompakt.media 13.09.2024, https://www.kompakt.media/2024/09/13/108-650-leerstehende-wohnungen/); other districts imputed with the Zensus-2022 state rate {STATE_VAC}.",
@@ -639,7 +649,7 @@ check(fmt(float(G["15"]["unemp"])) == fmt(float(bb["2024"]["unemployed_annual_av
 # military codes never reported for svB: 4 codes x 14 districts
 mil = sum(1 for r in lk3 if r["year"] == "2024" and r["kldb3"] in ("011", "012", "013", "014") and r["svb_workplace_total"] == "")
 LAB_COMMON = [
-    "Source: Statistik der Bundesagentur fuer Arbeit (BA), Sonderauswertung Auftragsnummer 317-408036 (Kreise x KldB 2010 Berufsgruppen), as distributed in 'badata' v0.2.0 (RegioHub, Universitaet Bielefeld; data (c) Statistik der BA), https://github.com/RegioHub/badata; via /work/shared/data/labour_model_groups_district_2024_2025.csv (itself derived from labour_district_kldb3_2024_2025.csv with labour_kldb3_model_group_mapping.csv).",
+    "Source: Statistik der Bundesagentur fuer Arbeit (BA), Sonderauswertung Auftragsnummer 317-408036 (Kreise x KldB 2010 Berufsgruppen), as distributed in 'badata' v0.2.0 (RegioHub, Universitaet Bielefeld; data (c) Statistik der BA), https://github.com/RegioHub/badata; via data/sachsen-anhalt/sources/labour_model_groups_district_2024_2025.csv (itself derived from labour_district_kldb3_2024_2025.csv with labour_kldb3_model_group_mapping.csv).",
     "Population basis: not applicable (BA administrative register counts, not population estimates). reference_year 2024. employees_svb = employees subject to social insurance at place of WORK, by occupation performed, reference date 30.06.2024 (no civil servants, self-employed or marginal part-time). unemployed = registered unemployed by target occupation, annual average 2024. vacancies = registered vacancies (gemeldete Arbeitsstellen, incl. non-svB) STOCK, annual average of monthly counts 2024 (not the ~40000 press figure, see state_figures.csv).",
 ]
 write(
@@ -715,7 +725,7 @@ write(
 with open(os.path.join(SRC, "district_age_groups_2019.csv"), encoding="utf-8") as f:
     txt = f.read()
 with open(os.path.join(OUT, "district_age_groups_2019.csv"), "w", encoding="utf-8") as f:
-    f.write("# Copied unchanged from /work/shared/data/district_age_groups_2019.csv (Brocken calibration data; used only as district age SHAPES for the IPF step, not as levels).\n")
+    f.write("# Copied unchanged from data/sachsen-anhalt/sources/district_age_groups_2019.csv (Brocken calibration data; used only as district age SHAPES for the IPF step, not as levels).\n")
     f.write(txt)
 rows19, _ = read("district_age_groups_2019.csv")
 for r in rows19:
@@ -735,7 +745,7 @@ write(
     "district_mean_age.csv",
     [
         "Mean age of the population (years) by district, 31.12.2022, Zensus-2011 basis (OLD basis), as published by StaLa. FOR VALIDATION ONLY (not model input): the synthetic starting population is fitted without it, so it is an independent check of the fitted district age structure.",
-        "Only the six districts named in the source; values copied unchanged from /work/shared/data/demography_extra.csv.",
+        "Only the six districts named in the source; values copied unchanged from data/sachsen-anhalt/sources/demography_extra.csv.",
     ],
     ["ags", "mean_age_2022_12_31", "source"],
     sorted(MA),
@@ -802,7 +812,7 @@ write(
     "projections.csv",
     [
         "Official and other population projections for Saxony-Anhalt (state ags 15 and districts) - FOR VALIDATION ONLY, not model input.",
-        "Sources: /work/shared/data/projections_rbp.csv and projections_other.csv (source title and URL per row). RBP7 = 7th Regionalisierte Bevoelkerungsprognose of the Statistisches Landesamt Sachsen-Anhalt (base 31.12.2019 on the OLD Zensus-2011 basis, horizon 2035, adopted 15.06.2021); RBP6_assumption = assumptions of the 6th RBP (2014-2030); BBSR / Bertelsmann / OTHER_* = non-official projections. 8th RBP (base 31.12.2022, Zensus-2022 basis) results are not available.",
+        "Sources: data/sachsen-anhalt/sources/projections_rbp.csv and projections_other.csv (source title and URL per row). RBP7 = 7th Regionalisierte Bevoelkerungsprognose of the Statistisches Landesamt Sachsen-Anhalt (base 31.12.2019 on the OLD Zensus-2011 basis, horizon 2035, adopted 15.06.2021); RBP6_assumption = assumptions of the 6th RBP (2014-2030); BBSR / Bertelsmann / OTHER_* = non-official projections. 8th RBP (base 31.12.2022, Zensus-2022 basis) results are not available.",
         "Only values printed in the cited press/report excerpts; the full RBP district tables were not accessible. 'year' = target year of the projected value (for changes over a period the indicator name carries the period).",
         "Edits (no new numbers): non-numeric printed values were split into a number plus a qualifier in 'unit' ('under 15000' -> 15000 upper bound; 'about 316000' -> 316000 approx.; 'rund ein Fuenftel' -> -20 approx.); Bertelsmann period '2020-2040' -> year 2040 with indicator population_change_2020_2040; the Harz 2025/2035 rows appear in both source files (once as 'RBP7?', once as 'RBP7' with the attribution confirmed) and are listed once as RBP7; the Bertelsmann state change 2020-2040 (-12.3 %) appears in both files and is listed once; indicator names harmonised with state_figures.csv (annual_births -> live_births, annual_deaths -> deaths, women_aged_15_to_49 -> women_aged_15_49); base-year and companion values printed in the note of a row are given as their own rows (source column says so).",
         "Validation caution: RBP7 starts from the old-basis 2019 population (2194782), about 1.8 % above the Zensus-2022 level, so compare changes/shares rather than levels.",
@@ -859,7 +869,9 @@ for a in AGS:
     print(f"(b-table) {a} 2022 {pop22[a]} rule_state_share {r1:.0f} rule_cities_known {r2:.0f}")
 # (d) fertility
 F = {p[0]: p[2] for p in pas}
-b = sum(float(v) / 1000 * F[a] for a, v in fert)
+k23 = 1 + asfr_years.index("2023")
+tfr23 = tfr_sums["2023"]
+b = sum(float(f[k23]) / 1000 * F[f[0]] for f in fert)
 print(f"(d) births implied by German ASFR 2023 x ST women 31.12.2023: {b:.0f}; scaled to TFR 1.37: {b * 1.37 / float(tfr23):.0f}; observed 2023 live births 13550; TFR reproducing 13550 with the German profile: {13550 / b * float(tfr23):.3f}")
 print(f"(d) 1.37 x 1.385/1.35 = {1.37 * 1.385 / 1.35:.3f}")
 w = {a: pop22[a] for a in AGS}

@@ -33,11 +33,14 @@ class ArrivalStage final : public sim::Stage {
 
     for (std::size_t d = 0; d < nd; ++d) {
       DistrictState& ds = s_.districts[d];
-      // Free streams.
-      const std::size_t n_de = take(
-          ds.arrival_carry[0], p.from_germany_per_year / 12.0 * s_.scale * s_.arrival_share[d]);
+      // Free streams. The observed inflows contain the returns of former residents, which the
+      // departure stage has already brought back this month: the streams bring the rest.
+      const std::size_t n_de =
+          take(ds.arrival_carry[0], p.from_germany_per_year / 12.0 * s_.scale * s_.arrival_share[d],
+               s_.flow(d, MonthFlows::kReturnsGermany));
       const std::size_t n_ab =
-          take(ds.arrival_carry[1], p.from_abroad_per_year / 12.0 * s_.scale * s_.arrival_share[d]);
+          take(ds.arrival_carry[1], p.from_abroad_per_year / 12.0 * s_.scale * s_.arrival_share[d],
+               s_.flow(d, MonthFlows::kReturnsAbroad));
       for (std::size_t k = 0; k < n_de; ++k) {
         add_person(ctx, rng::agent_key::arrival(kFromGermany, ctx.tick, seq_germany++), d,
                    Origin::kArrivedGermany, p.from_germany_nationality, p.age_band_shares);
@@ -57,7 +60,7 @@ class ArrivalStage final : public sim::Stage {
       ds.pipeline[delay] += processed;
       const double entering = ds.pipeline.front();
       ds.pipeline.pop_front();
-      const std::size_t n_sk = take(ds.application_carry, entering);
+      const std::size_t n_sk = take(ds.application_carry, entering, 0.0);
       for (std::size_t k = 0; k < n_sk; ++k) {
         add_person(ctx, rng::agent_key::arrival(kSkilled, ctx.tick, seq_skilled++), d,
                    Origin::kArrivedSkilled, NationalityShares{0, 0, 1}, p.skilled.age_band_shares);
@@ -68,9 +71,16 @@ class ArrivalStage final : public sim::Stage {
   }
 
  private:
-  /// Whole persons from an expected count, carrying the fraction to the next month.
-  static std::size_t take(double& carry, double expected) {
-    const double total = carry + expected;
+  /// Whole persons from an expected count less those already counted (`returned`), carrying
+  /// the fraction to the next month. More returns than the stream's month are carried as a
+  /// deficit of at most a year of the stream, so that newcomers plus returns keep the stream's
+  /// volume over time.
+  static std::size_t take(double& carry, double expected, double returned) {
+    const double total = carry + expected - returned;
+    if (total < 0) {
+      carry = std::max(total, -12.0 * expected);
+      return 0;
+    }
     const double whole = std::floor(total);
     carry = total - whole;
     return static_cast<std::size_t>(whole);

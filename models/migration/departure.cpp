@@ -100,6 +100,9 @@ class DepartureStage final : public sim::Stage {
           if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
             rng::Draw draw = s_return(p.key[i]);
             if (!draw.bernoulli(ret[g] * lever_return)) return;
+            add(d, p.residence[i] == static_cast<std::uint8_t>(Residence::kAwayAbroad)
+                       ? MonthFlows::kReturnsAbroad
+                       : MonthFlows::kReturnsGermany);
             p.residence[i] = static_cast<std::uint8_t>(Residence::kPresent);
             p.away[i] = 0;
             p.here[i] = 0;

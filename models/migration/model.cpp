@@ -214,13 +214,18 @@ Scenario load_from_document(scenario::Document doc, const policy::Registry& regi
   if (sc.region && diags.empty()) {
     // Derived rates can still fail on inconsistent data (e.g. an unreachable life expectancy).
     try {
+      sc.synth = std::make_shared<const SyntheticPopulation>(synthesize_population(
+          *sc.region, sc.params.demography.district_age_shape_year, sc.run.start.year - 1,
+          foreign_age_profile(sc.params.arrival.age_band_shares,
+                              sc.params.arrival.oldest_arrival_age_years,
+                              sc.region->population_age_sex.size())));
       probe.params = sc.params;
       probe.region = sc.region.get();
+      probe.synth = sc.synth.get();
       probe.scale = sc.run.scale;
+      probe.start = sc.run.start;
       derive_rates(probe);
       sc.derived = std::make_shared<const ModelState>(probe);
-      sc.synth = std::make_shared<const SyntheticPopulation>(synthesize_population(
-          *sc.region, sc.params.demography.district_age_shape_year, sc.run.start.year - 1));
     } catch (const scenario::InputError& e) {
       for (const auto& d : e.diagnostics()) diags.add(d.pos, d.key_path, d.message);
     } catch (const std::invalid_argument& e) {
@@ -250,7 +255,7 @@ class ReportStage final : public sim::Stage {
 
   void run(sim::StepContext& ctx) override {
     const Census census = take_census(ctx);
-    const ReportView view{s_, census, policies_.spending()};
+    const ReportView view{s_, census, policies_.spending(), start_ ? -1 : ctx.tick};
     record_outputs(view, sizes_, out_, start_);
     if (start_) {
       start_ = false;
@@ -604,8 +609,9 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
   const auto dwellings = finite("dwellings_available", -kHuge, kHuge);
   const auto queue = finite("office_queue", 0, kHuge);
   const auto app_carry = finite("application_carry", 0, kHuge);
-  const auto carry0 = finite("arrival_carry_germany", 0, kHuge);
-  const auto carry1 = finite("arrival_carry_abroad", 0, kHuge);
+  // Negative: returns beyond the stream carried as a deficit (arrival.cpp).
+  const auto carry0 = finite("arrival_carry_germany", -kHuge, kHuge);
+  const auto carry1 = finite("arrival_carry_abroad", -kHuge, kHuge);
   const auto lengths = ar.get<std::uint64_t>(dp + "pipeline_length", nd);
   std::uint64_t total = 0;
   for (const auto n : lengths) {

@@ -2,26 +2,28 @@
 
 #include <utility>
 
+#include "models/migration/demography/outputs.hpp"
+
 namespace brocken::migration {
+
+OutputFill census_fill(Census::Slot slot) {
+  return per_district([slot](const ReportView& v, std::size_t d) { return v.census.at(d, slot); });
+}
+
+OutputFill flow_fill(MonthFlows::Kind kind) {
+  return per_district([kind](const ReportView& v, std::size_t d) { return v.state.flow(d, kind); });
+}
+
 namespace {
 
 using io::Measure;
 using io::OutputSpec;
 
-/// A (district) output from a per-district value in simulated persons, weighted to full scale.
-template <class F>
-OutputFill per_district(F f) {
-  return [f](const ReportView& v, std::span<double> out) {
-    for (std::size_t d = 0; d < out.size(); ++d) out[d] = f(v, d) * v.state.weight;
-  };
-}
-
 OutputFill census(Census::Slot slot) {
-  return per_district([slot](const ReportView& v, std::size_t d) { return v.census.at(d, slot); });
+  return census_fill(slot);
 }
-
 OutputFill flow(MonthFlows::Kind kind) {
-  return per_district([kind](const ReportView& v, std::size_t d) { return v.state.flow(d, kind); });
+  return flow_fill(kind);
 }
 
 OutputFill flows(MonthFlows::Kind a, MonthFlows::Kind b) {
@@ -86,88 +88,8 @@ ModelOutputs build() {
                   "moves out of the district to another district of the state during the month"),
         flow(MonthFlows::kMovesOut));
 
-  // Demography detail.
-  o.add({"population_by_age_sex",
-         "demography",
-         {"district", "age_band", "sex"},
-         "persons",
-         "residents at the end of the month by age band and sex",
-         Measure::kStock},
-        [](const ReportView& v, std::span<double> out) {
-          const std::size_t nb = v.census.age_bands;
-          std::size_t i = 0;
-          for (std::size_t d = 0; d < v.census.districts; ++d) {
-            const double* c = v.census.bands(d);
-            for (std::size_t k = 0; k < nb * 2; ++k) {
-              out[i++] = (c[k * 3] + c[k * 3 + 1] + c[k * 3 + 2]) * v.state.weight;
-            }
-          }
-        });
-  o.add({"population_by_nationality",
-         "demography",
-         {"district", "nationality"},
-         "persons",
-         "residents at the end of the month by nationality group",
-         Measure::kStock},
-        [](const ReportView& v, std::span<double> out) {
-          const std::size_t nb = v.census.age_bands;
-          for (std::size_t d = 0; d < v.census.districts; ++d) {
-            const double* c = v.census.bands(d);
-            for (std::size_t n = 0; n < 3; ++n) {
-              double sum = 0;
-              for (std::size_t k = 0; k < nb * 2; ++k) sum += c[k * 3 + n];
-              out[d * 3 + n] = sum * v.state.weight;
-            }
-          }
-        });
-  o.add({"population_by_age_sex_nationality",
-         "demography",
-         {"district", "age_band", "sex", "nationality"},
-         "persons",
-         "residents at the end of the month by age band, sex and nationality group",
-         Measure::kStock},
-        [](const ReportView& v, std::span<double> out) {
-          const std::size_t per = v.census.age_bands * 6;
-          for (std::size_t d = 0; d < v.census.districts; ++d) {
-            const double* c = v.census.bands(d);
-            for (std::size_t k = 0; k < per; ++k) out[d * per + k] = c[k] * v.state.weight;
-          }
-        });
-  o.add({"population_by_qualification",
-         "demography",
-         {"district", "qualification"},
-         "persons",
-         "residents at the end of the month by highest qualification (unknown: children, and "
-         "arrivals of the free streams)",
-         Measure::kStock},
-        [](const ReportView& v, std::span<double> out) {
-          for (std::size_t d = 0; d < v.census.districts; ++d) {
-            for (std::size_t q = 0; q < 4; ++q) {
-              out[d * 4 + q] = v.census.at(d, Census::kQualification + q) * v.state.weight;
-            }
-          }
-        });
-  o.add({"mean_age",
-         "demography",
-         {"district"},
-         "years",
-         "mean age of the residents at the end of the month",
-         Measure::kStock},
-        [](const ReportView& v, std::span<double> out) {
-          for (std::size_t d = 0; d < v.census.districts; ++d) {
-            const double n = v.census.at(d, Census::kPopulation);
-            // Ages are kept in completed months: add half a month.
-            out[d] = n > 0 ? (v.census.at(d, Census::kAgeMonthsSum) / n + 0.5) / 12.0 : 0.0;
-          }
-        });
-  o.add(
-      {"away_pool",
-       "demography",
-       {},
-       "persons",
-       "former residents followed for a possible return",
-       Measure::kStock},
-      [](const ReportView& v, std::span<double> out) { out[0] = v.census.away * v.state.weight; });
+  // Demography (demography/).
+  demography::declare_outputs(o);
   // Arrival.
   o.add({"skilled_pipeline",
          "arrival",

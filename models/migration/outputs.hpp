@@ -62,11 +62,25 @@ struct ReportView {
   const ModelState& state;
   const Census& census;
   std::span<const double> spending;  ///< this month's spending per enabled policy (EUR)
+  std::int32_t tick = -1;            ///< the month reported (-1: the start)
 };
 
 /// @brief Writes one month's values of an output (already weighted to full scale), row-major
 /// over its dimensions.
 using OutputFill = std::function<void(const ReportView&, std::span<double>)>;
+
+/// @brief A (district) output from a per-district value in simulated persons, weighted to full
+/// scale.
+template <class F>
+OutputFill per_district(F f) {
+  return [f](const ReportView& v, std::span<double> out) {
+    for (std::size_t d = 0; d < out.size(); ++d) out[d] = f(v, d) * v.state.weight;
+  };
+}
+/// @brief A (district) output of one census slot.
+OutputFill census_fill(Census::Slot slot);
+/// @brief A (district) output of one of the month's flows.
+OutputFill flow_fill(MonthFlows::Kind kind);
 
 /// @brief The output table and, per output, its fill function.
 struct ModelOutputs {

@@ -47,38 +47,6 @@ void read_nationality(Reader& r, std::string_view key, NationalityShares& out) {
   }
 }
 
-void parse_demography(Reader r, DemographyParams& p) {
-  r.read("life_table_period", p.life_table_period);
-  r.read("tfr_reference", p.tfr_reference);
-  {
-    Reader ret = r.section("retirement_age_by_birth_year");
-    ret.read("first_birth_year", p.retirement_first_birth_year, {1900, 2200});
-    std::vector<double> months;
-    ret.read("months", months, {50 * 12, 80 * 12});
-    if (months.empty() && ret.raw("months") != nullptr) {
-      ret.diagnostics().add(ret.raw("months")->pos(), ret.path() + ".months",
-                            "expected at least one retirement age");
-    }
-    for (const double m : months) {
-      if (m != std::floor(m)) {
-        const scenario::Node* n = ret.raw("months");
-        ret.diagnostics().add(n != nullptr ? n->pos() : ret.pos(), ret.path() + ".months",
-                              "expected whole months");
-        break;
-      }
-      p.retirement_age_months.push_back(static_cast<int>(m));
-    }
-    ret.finish();
-  }
-  r.read("labour_entry_age_years", p.labour_entry_age_years, {14, 30});
-  r.read("labour_entry_participation", p.labour_entry_participation, kProbability);
-  r.read("district_age_shape_year", p.district_age_shape_year, {1900, 2200});
-  r.read("deaths_calibration_period", p.deaths_calibration_period);
-  r.read("mortality_old_age_years", p.mortality_old_age_years, {1, 110});
-  r.read("births_calibration_period", p.births_calibration_period);
-  r.finish();
-}
-
 void parse_skilled(Reader r, SkilledParams& p) {
   r.read("applications_per_year", p.applications_per_year, {0, 1e7});
   r.read("procedure_months", p.procedure_months, {0, 120});
@@ -155,7 +123,7 @@ void parse_relocation(Reader r, RelocationParams& p) {
 }  // namespace
 
 void parse_model_params(scenario::Reader& models, ModelParams& out) {
-  parse_demography(models.section("demography"), out.demography);
+  parse_demography_params(models.section("demography"), out.demography);
   parse_arrival(models.section("arrival"), out.arrival);
   parse_integration(models.section("integration"), out.integration);
   parse_housing(models.section("housing"), out.housing);

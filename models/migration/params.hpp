@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/scenario/reader.hpp"
+#include "models/migration/demography/params.hpp"
 #include "models/migration/labour/params.hpp"
 
 namespace brocken::migration {
@@ -26,43 +27,6 @@ constexpr int age_band_lower(int band) noexcept {
 constexpr int age_band_of(int age_years) noexcept {
   return age_years < 18 ? 0 : age_years < 31 ? 1 : age_years < 45 ? 2 : age_years < 65 ? 3 : 4;
 }
-
-/// @brief The statutory retirement age (months) of the cohort born in `birth_year`, from a table
-/// whose entry k applies to the cohort first_birth_year + k; earlier cohorts take the first entry,
-/// later the last; 0 for an empty table.
-constexpr int cohort_retirement_months(const int* months, int cohorts, int first_birth_year,
-                                       int birth_year) noexcept {
-  if (cohorts == 0) return 0;
-  const int k = birth_year - first_birth_year;
-  if (k <= 0) return months[0];
-  if (k >= cohorts) return months[cohorts - 1];
-  return months[k];
-}
-
-struct DemographyParams {
-  std::string life_table_period;
-  std::string tfr_reference;
-  /// Statutory retirement age in months by year of birth: entry k applies to the cohort
-  /// retirement_first_birth_year + k; earlier cohorts take the first entry, later the last.
-  int retirement_first_birth_year = 0;
-  std::vector<int> retirement_age_months;
-  /// @brief The statutory retirement age (months) of the cohort born in `birth_year`.
-  [[nodiscard]] int retirement_months(int birth_year) const noexcept {
-    return cohort_retirement_months(retirement_age_months.data(),
-                                    static_cast<int>(retirement_age_months.size()),
-                                    retirement_first_birth_year, birth_year);
-  }
-  double labour_entry_age_years = 0;
-  double labour_entry_participation = 0;
-  /// Period of `deaths` in state_figures.csv that the first simulated year's expected deaths
-  /// are calibrated to ("" = scale Germany's table uniformly to the state's e0 only).
-  std::string deaths_calibration_period;
-  int mortality_old_age_years = 0;  ///< from this age the mortality factor is the calibrated one
-  /// Period of `live_births` that the first year's expected births are calibrated to ("" =
-  /// scale Germany's age profile to the TFR of `tfr_reference` only).
-  std::string births_calibration_period;
-  int district_age_shape_year = 0;  ///< reference year (31.12.) of the district age-shape table
-};
 
 struct SkilledParams {
   double applications_per_year = 0;

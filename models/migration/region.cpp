@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string_view>
 #include <system_error>
 
@@ -320,6 +321,42 @@ void load_by_age(const std::filesystem::path& path, const std::array<const char*
   }
 }
 
+/// Germany's age-specific fertility, one column births_per_1000_women_<year> per calendar year,
+/// consecutive ages from fertility_min_age.
+void load_asfr(const std::filesystem::path& path, RegionData& r, Diagnostics& diags) {
+  CsvTable t;
+  if (!read_table(path, t, diags)) return;
+  const auto c_age = t.column("age", diags);
+  if (c_age == kNpos) return;
+  constexpr std::string_view kPrefix = "births_per_1000_women_";
+  std::vector<std::pair<int, std::size_t>> years;
+  for (std::size_t k = 0; k < t.header().size(); ++k) {
+    const std::string& name = t.header()[k];
+    if (name.rfind(kPrefix, 0) != 0) continue;
+    const std::string year = name.substr(kPrefix.size());
+    if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos) {
+      diags.add(t.header_pos(), name, "expected a column births_per_1000_women_<year>");
+      continue;
+    }
+    years.emplace_back(std::stoi(year), k);
+  }
+  if (years.empty()) {
+    diags.add(t.header_pos(), "", "no column births_per_1000_women_<year>");
+    return;
+  }
+  if (t.rows() == 0) diags.add(scenario::SourcePos{t.file(), 1, 1}, "", "no rows");
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    const auto age = t.integer(i, c_age, diags, 0, 150);
+    if (age != r.fertility_min_age + static_cast<std::int64_t>(i)) {
+      diags.add(t.pos(i, c_age), "age",
+                fmt::format("expected consecutive ages from {}, got {}", r.fertility_min_age, age));
+    }
+    for (const auto& [year, col] : years) {
+      r.asfr_germany_by_year[year].push_back(t.number(i, col, diags, 0, 1000.0) / 1000.0);
+    }
+  }
+}
+
 void load_life_expectancy(const std::filesystem::path& dir, const std::string& period,
                           RegionData& r, Diagnostics& diags) {
   CsvTable t;
@@ -457,14 +494,22 @@ RegionData load_region(const std::filesystem::path& dir, const std::string& life
   }
   load_by_age<2>(dir / "mortality_germany.csv", {"qx_male", "qx_female"}, 0, 1.0, r.qx_germany,
                  diags);
-  std::vector<std::array<double, 1>> asfr;
-  load_by_age<1>(dir / "fertility_germany.csv", {"births_per_1000_women"}, r.fertility_min_age,
-                 1000.0, asfr, diags);
-  for (const auto& a : asfr) r.asfr_germany.push_back(a[0] / 1000.0);
+  load_asfr(dir / "fertility_germany.csv", r, diags);
   load_life_expectancy(dir, life_table_period, r, diags);
   load_figures(dir, r, diags);
   diags.throw_if_any();
   return r;
+}
+
+const std::vector<double>& RegionData::asfr_germany(int year) const {
+  const auto it = asfr_germany_by_year.find(year);
+  if (it == asfr_germany_by_year.end()) {
+    throw std::invalid_argument(
+        fmt::format("fertility_germany.csv has no column births_per_1000_women_{} (years {} to {})",
+                    year, asfr_germany_by_year.empty() ? 0 : asfr_germany_by_year.begin()->first,
+                    asfr_germany_by_year.empty() ? 0 : asfr_germany_by_year.rbegin()->first));
+  }
+  return it->second;
 }
 
 }  // namespace brocken::migration

@@ -76,8 +76,11 @@ struct RegionData {
   /// Life expectancy at birth, state and Germany, by sex, for the chosen period.
   std::array<double, 2> e0_state{};
   std::array<double, 2> e0_germany{};
-  /// Germany age-specific fertility per woman (not per 1000), ages fertility_min_age...
-  std::vector<double> asfr_germany;
+  /// Germany's age-specific fertility per woman (not per 1000), ages fertility_min_age..., by
+  /// calendar year (the columns births_per_1000_women_<year> of fertility_germany.csv).
+  std::map<int, std::vector<double>> asfr_germany_by_year;
+  /// @brief The rates of `year`; throws std::invalid_argument naming the file if it has none.
+  [[nodiscard]] const std::vector<double>& asfr_germany(int year) const;
   int fertility_min_age = 15;
   /// Occupation groups of the labour market, in the order of labour_cells.csv.
   std::vector<std::string> occupation_groups;

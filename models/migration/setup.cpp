@@ -10,120 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "models/migration/demography/life_table.hpp"
 #include "models/migration/departure.hpp"
 #include "models/migration/relocation.hpp"
 
 namespace brocken::migration {
-
-double life_expectancy(const std::vector<double>& qx) {
-  double lx = 1.0;
-  double total = 0.0;
-  for (std::size_t a = 0; a < qx.size(); ++a) {
-    const double q = std::clamp(qx[a], 0.0, 1.0);
-    if (a + 1 == qx.size()) {
-      // Open age interval: constant hazard, survivors live 1/q years on average.
-      total += q > 0 ? lx / q : 0.0;
-      break;
-    }
-    const double deaths = lx * q;
-    total += (lx - deaths) + 0.5 * deaths;
-    lx -= deaths;
-  }
-  return total;
-}
-
-double fit_mortality_scale(const std::vector<double>& qx, double target_e0, std::size_t old_age,
-                           double old_factor) {
-  auto e0_at = [&](double f) {
-    std::vector<double> scaled(qx.size());
-    for (std::size_t a = 0; a < qx.size(); ++a) {
-      scaled[a] = std::min(1.0, (a < old_age ? f : old_factor) * qx[a]);
-    }
-    return life_expectancy(scaled);
-  };
-  double lo = 0.05;
-  double hi = 20.0;
-  if (e0_at(lo) < target_e0 || e0_at(hi) > target_e0) {
-    throw std::invalid_argument("life expectancy target outside what scaling the table can reach");
-  }
-  for (int it = 0; it < 200 && hi - lo > 1e-12; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    (e0_at(mid) > target_e0 ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
-double fit_mortality_scale(const std::vector<double>& qx, double target_e0) {
-  return fit_mortality_scale(qx, target_e0, qx.size(), 1.0);
-}
-
-namespace {
-
-/// Weights (person-years L_x of the table) of the ages first_open..max inside an open age group,
-/// for one sex: how the initial population spreads its open group.
-std::vector<double> open_age_weights(const std::vector<std::array<double, 2>>& death_prob_month,
-                                     std::size_t first_open, std::size_t sex) {
-  std::vector<double> w;
-  double lx = 1.0;
-  for (std::size_t y = first_open; y < death_prob_month.size(); ++y) {
-    const double qy = 1.0 - std::pow(1.0 - death_prob_month[y][sex], 12.0);
-    w.push_back(lx * (1.0 - 0.5 * qy));
-    lx *= 1.0 - qy;
-  }
-  return w;
-}
-
-/// Calls f(sex, age_years, persons) for the population spread as the initial population is:
-/// single years as they are, the open last group over the table's remaining ages.
-template <class F>
-void for_each_single_age(const std::vector<std::array<double, 2>>& pop,
-                         const std::vector<std::array<double, 2>>& death_prob_month, F&& f) {
-  const std::size_t open = pop.size() - 1;
-  for (std::size_t sex = 0; sex < 2; ++sex) {
-    for (std::size_t a = 0; a < open; ++a) f(sex, a, pop[a][sex]);
-    const auto w = open_age_weights(death_prob_month, open, sex);
-    const double total = std::accumulate(w.begin(), w.end(), 0.0);
-    for (std::size_t k = 0; k < w.size(); ++k) f(sex, open + k, pop[open][sex] * w[k] / total);
-  }
-}
-
-}  // namespace
-
-double expected_first_year_deaths(const std::vector<std::array<double, 2>>& pop,
-                                  const std::vector<std::array<double, 2>>& death_prob_month) {
-  const std::size_t max_age = death_prob_month.size() - 1;
-  double deaths = 0;
-  for_each_single_age(pop, death_prob_month, [&](std::size_t sex, std::size_t age, double n) {
-    for (std::size_t u = 0; u < 12; ++u) {  // month within the year of age at the start
-      double survive = 1.0;
-      for (std::size_t m = 1; m <= 12; ++m) {
-        const std::size_t y = std::min((age * 12 + u + m) / 12, max_age);
-        survive *= 1.0 - death_prob_month[y][sex];
-      }
-      deaths += n / 12.0 * (1.0 - survive);
-    }
-  });
-  return deaths;
-}
-
-double expected_first_year_births(const std::vector<std::array<double, 2>>& pop,
-                                  const std::vector<std::array<double, 2>>& death_prob_month,
-                                  const std::vector<double>& birth_prob_month) {
-  const std::size_t max_age = death_prob_month.size() - 1;
-  double births = 0;
-  for_each_single_age(pop, death_prob_month, [&](std::size_t sex, std::size_t age, double n) {
-    if (sex != 1) return;
-    for (std::size_t u = 0; u < 12; ++u) {
-      double survive = 1.0;
-      for (std::size_t m = 1; m <= 12; ++m) {
-        const std::size_t y = std::min((age * 12 + u + m) / 12, max_age);
-        survive *= 1.0 - death_prob_month[y][1];
-        if (y < birth_prob_month.size()) births += n / 12.0 * survive * birth_prob_month[y];
-      }
-    }
-  });
-  return births;
-}
 
 namespace {
 
@@ -174,98 +65,7 @@ std::uint8_t draw_qualification(const ModelState& s, Status status, double u) no
 void derive_rates(ModelState& s) {
   const RegionData& r = *s.region;
   const ModelParams& p = s.params;
-  // Mortality: Germany's qx scaled per sex to the state's life expectancy. With a calibration
-  // period, ages from `mortality_old_age_years` on get one factor for both sexes, chosen so that
-  // the first year's expected deaths equal that year's observed deaths, and the younger ages
-  // per sex the factor that then keeps the state's e0 (docs/model.md, "Demography").
-  const std::size_t ages = r.qx_germany.size();
-  std::array<std::vector<double>, 2> qx;
-  for (std::size_t sex = 0; sex < 2; ++sex) {
-    for (std::size_t a = 0; a < ages; ++a) qx[sex].push_back(r.qx_germany[a][sex]);
-  }
-  const auto& pd = p.demography;
-  const bool calibrate_deaths = !pd.deaths_calibration_period.empty();
-  const std::size_t old_age =
-      calibrate_deaths ? std::min(ages, static_cast<std::size_t>(pd.mortality_old_age_years))
-                       : ages;
-  const auto set_mortality = [&](double old_factor) {
-    s.death_prob_month.assign(ages, {0.0, 0.0});
-    for (std::size_t sex = 0; sex < 2; ++sex) {
-      s.mortality_scale[sex] = fit_mortality_scale(qx[sex], r.e0_state[sex], old_age, old_factor);
-      for (std::size_t a = 0; a < ages; ++a) {
-        const double qa =
-            std::min(1.0, (a < old_age ? s.mortality_scale[sex] : old_factor) * qx[sex][a]);
-        s.death_prob_month[a][sex] = 1.0 - std::pow(1.0 - qa, 1.0 / 12.0);
-      }
-    }
-    s.mortality_scale_old = old_factor;
-  };
-  if (!calibrate_deaths) {
-    set_mortality(1.0);  // old_age == ages: the old factor applies to no age
-    s.mortality_scale_old = 0.0;
-  } else {
-    const double target = r.figure("deaths", pd.deaths_calibration_period);
-    double lo = 0.3;
-    double hi = 5.0;
-    // A large old-age factor can make the e0 unreachable for any younger factor: shrink the
-    // bracket to old factors for which the e0 can still be met.
-    for (int it = 0; it < 60; ++it) {
-      try {
-        set_mortality(hi);
-        break;
-      } catch (const std::invalid_argument&) {
-        hi = 0.5 * (lo + hi);
-      }
-    }
-    set_mortality(lo);
-    const double d_lo = expected_first_year_deaths(r.population_age_sex, s.death_prob_month);
-    set_mortality(hi);
-    const double d_hi = expected_first_year_deaths(r.population_age_sex, s.death_prob_month);
-    if (!(d_lo < target && target < d_hi)) {
-      throw std::invalid_argument(fmt::format(
-          "state_figures.csv: deaths {} = {:.0f} cannot be reached by scaling mortality from "
-          "age {} on (reachable {:.0f} to {:.0f})",
-          pd.deaths_calibration_period, target, old_age, d_lo, d_hi));
-    }
-    for (int it = 0; it < 100 && hi - lo > 1e-10; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      set_mortality(mid);
-      (expected_first_year_deaths(r.population_age_sex, s.death_prob_month) < target ? lo : hi) =
-          mid;
-    }
-    set_mortality(0.5 * (lo + hi));
-  }
-  // Fertility: Germany's ASFR scaled to the state's TFR, or, with a calibration period, by the
-  // factor that gives that year's observed births in the first year; a yearly rate becomes a
-  // monthly probability.
-  const double tfr_germany = std::accumulate(r.asfr_germany.begin(), r.asfr_germany.end(), 0.0);
-  const auto set_fertility = [&](double factor) {
-    s.fertility_scale = factor;
-    s.birth_prob_month.assign(static_cast<std::size_t>(r.fertility_min_age) + r.asfr_germany.size(),
-                              0.0);
-    for (std::size_t k = 0; k < r.asfr_germany.size(); ++k) {
-      s.birth_prob_month[static_cast<std::size_t>(r.fertility_min_age) + k] =
-          1.0 - std::exp(-r.asfr_germany[k] * factor / 12.0);
-    }
-  };
-  if (pd.births_calibration_period.empty()) {
-    set_fertility(r.figure("tfr", pd.tfr_reference) / tfr_germany);
-  } else {
-    const double target = r.figure("live_births", pd.births_calibration_period);
-    double lo = 0.1;
-    double hi = 5.0;
-    for (int it = 0; it < 100 && hi - lo > 1e-10; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      set_fertility(mid);
-      (expected_first_year_births(r.population_age_sex, s.death_prob_month, s.birth_prob_month) <
-               target
-           ? lo
-           : hi) = mid;
-    }
-    set_fertility(0.5 * (lo + hi));
-  }
-  s.male_birth_share =
-      r.population_age_sex[0][0] / (r.population_age_sex[0][0] + r.population_age_sex[0][1]);
+  demography::derive_demography(s);
   // The register lists only the largest citizenships; the unclassified rest is split like the
   // listed part (assumption, data/sachsen-anhalt/README.md).
   const double eu_listed = r.latest("foreign_population_eu_listed");
@@ -539,7 +339,8 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
             // (assumption, docs/model.md). Ties, language and discrimination follow from it as if
             // the integration rules had run since arrival.
             const int months =
-                std::min(static_cast<int>(draw.below(120)), static_cast<int>(age[i]));
+                std::min(static_cast<int>(draw.below(kStartMonthsSinceArrivalSpread)),
+                         static_cast<int>(age[i]));
             here[i] = static_cast<std::int16_t>(months);
             ties[i] = static_cast<float>(1.0 - std::pow(1.0 - ip.ties_growth_per_month, months));
             language[i] = static_cast<std::uint8_t>(std::min(

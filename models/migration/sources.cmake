@@ -4,7 +4,11 @@ target_sources(brocken_models_migration PRIVATE
   migration/region.cpp
   migration/setup.cpp
   migration/synth.cpp
-  migration/demography.cpp
+  migration/demography/params.cpp
+  migration/demography/life_table.cpp
+  migration/demography/rates.cpp
+  migration/demography/stage.cpp
+  migration/demography/outputs.cpp
   migration/departure.cpp
   migration/relocation.cpp
   migration/arrival.cpp

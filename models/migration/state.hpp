@@ -10,6 +10,7 @@
 #include "engine/policy/policy.hpp"
 #include "engine/rng/keyed_rng.hpp"
 #include "engine/scenario/reader.hpp"
+#include "models/migration/demography/rates.hpp"
 #include "models/migration/labour/labour.hpp"
 #include "models/migration/params.hpp"
 #include "models/migration/person.hpp"
@@ -26,6 +27,7 @@ inline constexpr rng::DecisionId kInitSample = rng::decision("init.sample");
 inline constexpr rng::DecisionId kDeath = rng::decision("demography.death");
 inline constexpr rng::DecisionId kBirth = rng::decision("demography.birth");
 inline constexpr rng::DecisionId kLabourEntry = rng::decision("demography.labour_entry");
+inline constexpr rng::DecisionId kNaturalisation = rng::decision("demography.naturalisation");
 inline constexpr rng::DecisionId kArrivalAttributes = rng::decision("arrival.attributes");
 inline constexpr rng::DecisionId kLanguage = rng::decision("integration.language");
 inline constexpr rng::DecisionId kDiscrimination = rng::decision("integration.discrimination");
@@ -35,10 +37,10 @@ inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kReturn = rng::decision("departure.return");
 inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
 static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
-                                       kArrivalAttributes, kLanguage, kDiscrimination, kRecognition,
-                                       kHousingPriority, kLeave, kReturn, kRelocate,
-                                       labour::kOccupation, labour::kSeparation, labour::kPriority,
-                                       labour::kFlow}),
+                                       kNaturalisation, kArrivalAttributes, kLanguage,
+                                       kDiscrimination, kRecognition, kHousingPriority, kLeave,
+                                       kReturn, kRelocate, labour::kOccupation, labour::kSeparation,
+                                       labour::kPriority, labour::kFlow}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 
@@ -56,8 +58,13 @@ struct MonthFlows {
     kHousedExits,    ///< housed persons who died or left: dwellings released
     kHires,
     kHoused,
-    kMovesIn,   ///< from another district of the state
-    kMovesOut,  ///< to another district of the state
+    kMovesIn,          ///< from another district of the state
+    kMovesOut,         ///< to another district of the state
+    kNaturalisations,  ///< foreign residents who became German
+    kAwayDeaths,       ///< deaths in the away pool (former residents; not the state's deaths)
+    kAwayExpired,      ///< away persons no longer followed (the pool's bounded time has passed)
+    kReturnsGermany,   ///< returns of persons who had moved to the rest of Germany
+    kReturnsAbroad,    ///< returns of persons who had moved abroad
     kCount
   };
 };
@@ -113,12 +120,15 @@ struct ModelState {
   double weight = 1.0;  ///< real persons per simulated person
   scenario::YearMonth start;
 
-  // Derived monthly rates.
+  // Derived monthly rates (demography/rates.hpp): the calibration year's tables, and every
+  // simulated year's along the trends.
   std::vector<std::array<double, 2>> death_prob_month;  ///< by age (years) and sex
   std::array<double, 2> mortality_scale{};  ///< factor on Germany's qx below the old age, by sex
   double mortality_scale_old = 0;           ///< factor from mortality_old_age_years on (both sexes)
   double fertility_scale = 0;               ///< factor on Germany's age-specific fertility
   std::vector<double> birth_prob_month;     ///< by mother's age (years), 0 outside 15-49
+  demography::YearRates demography;         ///< the tables of each calendar year
+  double naturalisation_prob_month = 0;     ///< of an eligible foreign resident
   double male_birth_share = 0.5;
   double persons_per_dwelling = 2;
   /// Share of each district in the free arrival streams (population) and in skilled-worker
@@ -178,29 +188,5 @@ struct ModelState {
     for (std::size_t i = 0; i < flows.size(); ++i) flows[i] += tallies[i];
   }
 };
-
-/// @brief Life expectancy at birth of a period life table (qx by single age; last age open,
-/// its survivors live 1/qx more years on average; deaths within a year live half a year).
-double life_expectancy(const std::vector<double>& qx);
-
-/// @brief Factor f such that life_expectancy(min(1, f * qx)) == target (bisection, |err| < 1e-6).
-double fit_mortality_scale(const std::vector<double>& qx, double target_e0);
-
-/// @brief Like fit_mortality_scale, but only ages below `old_age` are scaled by the fitted
-/// factor; ages from `old_age` on are scaled by the given `old_factor`.
-double fit_mortality_scale(const std::vector<double>& qx, double target_e0, std::size_t old_age,
-                           double old_factor);
-
-/// @brief Expected deaths in the first 12 months of the model (monthly steps, rates read at the
-/// age in completed years after each month's ageing; ages spread evenly over the months of the
-/// year) for a population `pop[age][sex]` whose last age is an open group spread like the
-/// stationary population of the table (as the initial population is).
-double expected_first_year_deaths(const std::vector<std::array<double, 2>>& pop,
-                                  const std::vector<std::array<double, 2>>& death_prob_month);
-
-/// @brief Expected births in the first 12 months, the same way (mothers must survive the month).
-double expected_first_year_births(const std::vector<std::array<double, 2>>& pop,
-                                  const std::vector<std::array<double, 2>>& death_prob_month,
-                                  const std::vector<double>& birth_prob_month);
 
 }  // namespace brocken::migration

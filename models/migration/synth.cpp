@@ -100,7 +100,32 @@ std::size_t broad_group(std::size_t age) {
 
 }  // namespace
 
-SyntheticPopulation synthesize_population(const RegionData& r, int shape_year, int start_year) {
+std::vector<double> foreign_age_profile(const std::array<double, 5>& band_shares, int oldest,
+                                        std::size_t ages) {
+  constexpr std::array<int, 5> kLower{0, 18, 31, 45, 65};
+  std::vector<double> arrival(ages, 0.0);
+  for (std::size_t b = 0; b < kLower.size(); ++b) {
+    const int lo = kLower[b];
+    const int hi = b + 1 < kLower.size() ? kLower[b + 1] : oldest;  // exclusive
+    for (int a = lo; a < hi; ++a) {
+      const std::size_t at = std::min(static_cast<std::size_t>(a), ages - 1);
+      arrival[at] += band_shares[b] / static_cast<double>(hi - lo);
+    }
+  }
+  constexpr int kYears = kStartMonthsSinceArrivalSpread / 12;
+  std::vector<double> out(ages, 0.0);
+  for (std::size_t a = 0; a < ages; ++a) {
+    for (int k = 0; k < kYears; ++k) {
+      out[std::min(a + static_cast<std::size_t>(k), ages - 1)] += arrival[a] / kYears;
+    }
+  }
+  const double sum = std::accumulate(out.begin(), out.end(), 0.0);
+  for (double& x : out) x = sum > 0 ? x / sum : 0.0;
+  return out;
+}
+
+SyntheticPopulation synthesize_population(const RegionData& r, int shape_year, int start_year,
+                                          const std::vector<double>& foreign_profile) {
   SyntheticPopulation out;
   const std::size_t nd = r.districts.size();
   const std::size_t ages = r.population_age_sex.size();
@@ -167,11 +192,39 @@ SyntheticPopulation synthesize_population(const RegionData& r, int shape_year, i
       }
     }
   }
-  const std::vector<fit::Margin> margins{
+  std::vector<fit::Margin> margins{
       {"state age x sex", {1, 2}, age_sex, {}},
       {"district x broad age group", {0, 1}, broad, {{}, broad_bins}},
       {"district x nationality group", {0, 3}, nationality, {}},
   };
+  if (!foreign_profile.empty()) {
+    // Margin 4: state age x nationality group. The foreign total of margin 3 by the profile, split
+    // into EU and third-country nationals as there; the Germans are the rest of each age.
+    if (foreign_profile.size() != ages) {
+      data_error(r, "population_age_sex.csv", "age",
+                 "the foreign age profile does not cover the table's ages");
+    }
+    double eu = 0;
+    double third = 0;
+    for (std::size_t d = 0; d < nd; ++d) {
+      eu += nationality[d * 3 + 1];
+      third += nationality[d * 3 + 2];
+    }
+    std::vector<double> age_nat(ages * 3);
+    for (std::size_t a = 0; a < ages; ++a) {
+      age_nat[a * 3 + 1] = eu * foreign_profile[a];
+      age_nat[a * 3 + 2] = third * foreign_profile[a];
+      age_nat[a * 3 + 0] = profile[a] - age_nat[a * 3 + 1] - age_nat[a * 3 + 2];
+      if (age_nat[a * 3 + 0] < 0) {
+        data_error(
+            r, "population_age_sex.csv", "age",
+            fmt::format("the foreign residents the age profile puts at age {} ({:.0f}) "
+                        "exceed the state's residents of that age ({:.0f})",
+                        a, eu * foreign_profile[a] + third * foreign_profile[a], profile[a]));
+      }
+    }
+    margins.push_back({"state age x nationality group", {1, 3}, age_nat, {}});
+  }
   out.report = fit::ipf(out.counts, out.shape(), margins, {10000, 1e-12});
   return out;
 }

@@ -17,7 +17,9 @@
 ///     from margin 1, so that both hold;
 ///  3. district x nationality group: the district's foreign share (Deutschlandatlas) times its
 ///     total; foreigners split into EU and third-country nationals by the state's register
-///     (listed citizenships).
+///     (listed citizenships);
+///  4. state age x nationality group: the foreign residents (margin 3's state total) spread over
+///     ages by foreign_age_profile(), the Germans the rest of each age (margin 1).
 /// District totals at the start: published values where the data has them, the others by
 /// their share of the previous year's total, scaled to the state total (README rule (b)).
 #include <array>
@@ -29,6 +31,12 @@
 #include "models/migration/region.hpp"
 
 namespace brocken::migration {
+
+/// @brief Months since arrival of the starting population's foreign residents are not in the
+/// data: uniform over the last this many months, capped by age (assumption, docs/model.md
+/// "Initialisation"). Set-up draws them so; the naturalisation calibration and the foreign age
+/// profile use the same assumption.
+inline constexpr int kStartMonthsSinceArrivalSpread = 120;
 
 struct SyntheticPopulation {
   static constexpr std::size_t kSexes = 2;
@@ -57,6 +65,19 @@ struct SyntheticPopulation {
 /// district age-shape table, `start_year` the year whose 31.12. population the run starts from.
 /// @throws scenario::InputError (naming the data file) when the data cannot give a fit, e.g. the
 /// shape table is newer than the start or a published total exceeds the state total.
-SyntheticPopulation synthesize_population(const RegionData& region, int shape_year, int start_year);
+/// `foreign_age_profile` (shares by single year of age, summing to 1; see foreign_age_profile())
+/// adds margin 4, state age x nationality group; empty: no such margin (nationality independent
+/// of age within a district).
+SyntheticPopulation synthesize_population(const RegionData& region, int shape_year, int start_year,
+                                          const std::vector<double>& foreign_age_profile = {});
+
+/// @brief Age profile (shares by single year 0..ages-1) of foreign residents at the start, from
+/// the arrivals' age bands (`band_shares`: 0-17, 18-30, 31-44, 45-64, 65 to below `oldest`, each
+/// spread evenly over its single years) aged by the months since arrival
+/// (kStartMonthsSinceArrivalSpread: 0 to 9 whole years, equally likely). The data has no age
+/// structure of the foreign population; this is the model's own assumption about how it came
+/// about (docs/model.md, "Initialisation").
+std::vector<double> foreign_age_profile(const std::array<double, 5>& band_shares, int oldest,
+                                        std::size_t ages);
 
 }  // namespace brocken::migration

@@ -408,7 +408,7 @@ cell_case("csv_negative_infinity", "life_expectancy.csv", 0, "e0_state", "-Infin
 cell_case("csv_1e999", "population_age_sex.csv", 40, "female", "1e999", 'got "1e999"', command="run")
 cell_case("csv_out_of_range", "mortality_germany.csv", 5, "qx_male", "1.5", 'expected a number in [0, 1], got "1.5"')
 cell_case("csv_negative", "district_structure.csv", 2, "share_foreigners_pct", "-0.5", 'expected a number in [0, 100]')
-cell_case("csv_text_for_number", "fertility_germany.csv", 1, "births_per_1000_women", "n/a", 'got "n/a"')
+cell_case("csv_text_for_number", "fertility_germany.csv", 1, "births_per_1000_women_2023", "n/a", 'got "n/a"')
 cell_case("csv_empty_number", "labour_districts.csv", 4, "employees_svb", "", 'got ""')
 cell_case("csv_hex_number", "district_age_groups_2019.csv", 0, "age_3_5", "0x10", 'got "0x10"')
 cell_case("csv_spaces_around_number", "districts.csv", 0, "population_2022_12_31", " 76042", 'got " 76042"')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Acceptance checks for the engine foundation, runnable from the project root:
-# (Copied from the workplace acceptance checks, ../shared/checks/, so that a fresh clone runs it in CI.)
-#   ../shared/checks/foundation.sh path/to/brocken
+# (A copy of the project's external acceptance check, kept here so that a fresh clone runs it in CI.)
+#   tests/tools/foundation.sh path/to/brocken
 # Checks: output bit-identical at 1/2/4 threads; xarray reads the root contract; a bad scenario
 # gets file:line:column errors, exit 2 and no output file; an existing output is not overwritten.
 set -u

@@ -3,10 +3,10 @@ brocken_gtest(tools_cli_test SOURCES tools/cli_test.cpp)
 target_compile_definitions(tools_cli_test PRIVATE BROCKEN_CLI="$<TARGET_FILE:brocken>")
 add_dependencies(tools_cli_test brocken)
 
-# The shared acceptance checks (../shared/checks/foundation.sh, when present): full-scale baseline at
-# 1, 2 and 4 threads, bit-identical; xarray reads the root contract; error reporting; no
-# overwrite. Three full-scale runs are too slow under the sanitizers, so only optimised builds
-# without a sanitizer register it. tests/tools/foundation.sh is the project's own copy.
+# The acceptance checks (tests/tools/foundation.sh, a copy of the project's external acceptance
+# check): full-scale baseline at 1, 2 and 4 threads, bit-identical; xarray reads the root
+# contract; error reporting; no overwrite. Three full-scale runs are too slow under the
+# sanitizers, so only optimised builds without a sanitizer register it.
 if(NOT BROCKEN_SANITIZE AND CMAKE_BUILD_TYPE STREQUAL "Release")
   add_test(NAME tools_foundation_checks
            COMMAND "${CMAKE_CURRENT_LIST_DIR}/foundation.sh" "$<TARGET_FILE:brocken>"

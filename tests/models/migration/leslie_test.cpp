@@ -145,8 +145,8 @@ struct Rates {
 using Cohorts = std::array<std::vector<double>, 2>;
 
 /// One month of the cohort-component projection, written from docs/model.md ("Demography") and
-/// models/migration/demography.cpp. The order within a month, for every resident of age a months
-/// at the start of the month:
+/// models/migration/demography/stage.cpp. The order within a month, for every resident of age a
+/// months at the start of the month:
 ///  1. ageing first: a -> a + 1. Every rate of the month is read at the new age,
 ///     y = min((a + 1) / 12, last age of the death table) in completed years; persons beyond the
 ///     last age (100) keep its rate;
@@ -300,7 +300,16 @@ Replication run_replication(const Scenario& sc, std::uint32_t r, const sched::Ex
   ModelRun run(sc, r, exec, testing::registry());
   Replication out;
   const ModelState& st = run.state();
-  out.rates = Rates{st.death_prob_month, st.birth_prob_month, st.male_birth_share};
+  // The scenario holds the rates constant (closed_population.yaml): every year's tables are the
+  // first year's, and those are the calibration year's.
+  const auto& years = st.demography;
+  for (std::size_t y = 1; y < years.death.size(); ++y) {
+    EXPECT_EQ(years.death[y], years.death[0]) << "year " << years.first_year + static_cast<int>(y);
+    EXPECT_EQ(years.birth[y], years.birth[0]) << "year " << years.first_year + static_cast<int>(y);
+  }
+  EXPECT_EQ(years.death[0], st.death_prob_month);
+  EXPECT_EQ(years.birth[0], st.birth_prob_month);
+  out.rates = Rates{years.death[0], years.birth[0], st.male_birth_share};
   out.initial = residents_by_month_of_age(run);
   std::size_t next = 0;
   for (int m = 1; m <= kMonths; ++m) {

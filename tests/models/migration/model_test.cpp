@@ -1,4 +1,4 @@
-// Determinism, common random numbers and the demography rates of the migration model.
+// Determinism, common random numbers, initialisation and the output contract of the model.
 #include "models/migration/model.hpp"
 
 #include <cmath>
@@ -45,69 +45,6 @@ TEST(Model, PersonRowFitsTheMemoryBudget) {
   const auto f = run_all(load("smoke.yaml", {"months=1"}), 1);
   EXPECT_EQ(f.run->bytes_per_agent(), 33U);
   EXPECT_LE(f.run->bytes_per_agent(), 64U);
-}
-
-TEST(Demography, CalibratedRatesKeepTheStateLifeExpectancyAndHitObservedDeathsAndBirths) {
-  // The default scenario calibrates mortality to deaths 2023 while keeping the state's e0 per
-  // sex, and fertility to live births 2023 (scenarios/migration/default.yaml). Check both
-  // constraints on the derived monthly rates, computed back to annual probabilities here.
-  const Scenario sc = load("smoke.yaml", {"months=1"});
-  const sched::Executor exec(1);
-  const ModelRun run(sc, 0, exec, testing::registry());
-  const auto& st = run.state();
-  const auto& r = *sc.region;
-  for (std::size_t sex = 0; sex < 2; ++sex) {
-    std::vector<double> qx;
-    for (const auto& m : st.death_prob_month) qx.push_back(1.0 - std::pow(1.0 - m[sex], 12.0));
-    EXPECT_NEAR(life_expectancy(qx), r.e0_state[sex], 1e-6) << sex;
-  }
-  EXPECT_GT(st.mortality_scale_old, 0.0);
-  EXPECT_NEAR(expected_first_year_deaths(r.population_age_sex, st.death_prob_month),
-              r.figure("deaths", "2023"), 1e-3);
-  EXPECT_NEAR(
-      expected_first_year_births(r.population_age_sex, st.death_prob_month, st.birth_prob_month),
-      r.figure("live_births", "2023"), 1e-3);
-  // Without the calibration periods the old behaviour: one factor per sex, fertility from the TFR.
-  const Scenario plain =
-      load("smoke.yaml", {"months=1", "models.demography.deaths_calibration_period=\"\"",
-                          "models.demography.births_calibration_period=\"\""});
-  const ModelRun run2(plain, 0, exec, testing::registry());
-  EXPECT_EQ(run2.state().mortality_scale_old, 0.0);
-  double tfr_germany = 0;
-  for (const double f : r.asfr_germany) tfr_germany += f;
-  EXPECT_NEAR(run2.state().fertility_scale * tfr_germany, r.figure("tfr", "2023"), 1e-12);
-}
-
-TEST(Demography, StatutoryRetirementAgeFollowsTheBirthCohort) {
-  // § 235 (2) SGB VI and § 35 SGB VI, as scenarios/migration/default.yaml gives them.
-  const Scenario sc = load("smoke.yaml", {"months=24"});
-  const auto& d = sc.params.demography;
-  EXPECT_EQ(d.retirement_months(1950), 66 * 12);
-  EXPECT_EQ(d.retirement_months(1958), 66 * 12);
-  EXPECT_EQ(d.retirement_months(1960), 66 * 12 + 4);
-  EXPECT_EQ(d.retirement_months(1963), 66 * 12 + 10);
-  EXPECT_EQ(d.retirement_months(1964), 67 * 12);
-  EXPECT_EQ(d.retirement_months(2000), 67 * 12);
-  // After two years, everyone past their cohort's age is retired, nobody below it is, and some
-  // people older than 66 still work or search (born 1959 or later).
-  const auto f = run_all(sc, 2);
-  const auto& a = f.run->agents();
-  const auto& c = f.run->state().cols;
-  const int now = sc.run.start.index() + sc.run.months - 1;
-  int working_past_66 = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a.span(c.residence)[i] != static_cast<std::uint8_t>(Residence::kPresent)) continue;
-    const int age = a.span(c.age_months)[i];
-    const auto status = static_cast<Status>(a.span(c.status)[i]);
-    const int threshold = d.retirement_months((now - age) / 12);
-    if (age >= threshold) {
-      EXPECT_EQ(status, Status::kRetired) << "age " << age;
-    } else {
-      EXPECT_NE(status, Status::kRetired) << "age " << age;
-      if (age >= 66 * 12 && status != Status::kChild) ++working_past_66;
-    }
-  }
-  EXPECT_GT(working_past_66, 0);
 }
 
 TEST(Initialisation, QualificationSharesFollowTheDataByStatus) {
@@ -221,75 +158,6 @@ TEST(CommonRandomNumbers, PolicyScenarioSeesTheSameArrivals) {
   }
   EXPECT_GT(common, 1000U);
   EXPECT_GT(differing_language, 0U) << "the policy had an effect";
-}
-
-std::vector<double> column(const std::string& file, const char* name) {
-  const auto t = io::CsvTable::read(testing::source_dir() / "data/sachsen-anhalt" / file);
-  scenario::Diagnostics d;
-  const auto c = t.column(name, d);
-  std::vector<double> out;
-  for (std::size_t r = 0; r < t.rows(); ++r) out.push_back(t.number(r, c, d));
-  return out;
-}
-
-// Independent check of the life-table arithmetic against the published life expectancy of the
-// unscaled Germany table (Destatis 2022/24: 78.47 male, 83.19 female), tolerance 0.05 years.
-TEST(Demography, LifeExpectancyOfGermanyTableMatchesPublishedValue) {
-  EXPECT_NEAR(life_expectancy(column("mortality_germany.csv", "qx_male")), 78.47, 0.05);
-  EXPECT_NEAR(life_expectancy(column("mortality_germany.csv", "qx_female")), 83.19, 0.05);
-}
-
-TEST(Demography, ScaledTableReachesTheStateLifeExpectancy) {
-  const auto qx = column("mortality_germany.csv", "qx_male");
-  const double f = fit_mortality_scale(qx, 75.92);
-  std::vector<double> scaled(qx.size());
-  for (std::size_t a = 0; a < qx.size(); ++a) scaled[a] = std::min(1.0, f * qx[a]);
-  EXPECT_NEAR(life_expectancy(scaled), 75.92, 1e-6);
-  EXPECT_GT(f, 1.0) << "the state's men die earlier than Germany's";
-  EXPECT_THROW(fit_mortality_scale(qx, 200.0), std::invalid_argument);
-}
-
-// Monte Carlo vs exact expectation: with migration switched off, deaths and births in the first
-// year equal the sum over persons of their exact probabilities (computed here from the initial
-// population and the monthly rates) within 4 standard deviations.
-TEST(Demography, FirstYearDeathsAndBirthsMatchTheirExpectation) {
-  const Scenario sc = load(
-      "smoke.yaml",
-      {"months=12", "population.scale=0.05", "models.arrival.from_germany_per_year=0",
-       "models.arrival.from_abroad_per_year=0", "models.arrival.skilled.applications_per_year=0",
-       "models.departure.base_hazard_german=0", "models.departure.base_hazard_foreign=0"});
-  const sched::Executor exec(2);
-  ModelRun run(sc, 0, exec, testing::registry());
-  const auto& st = run.state();
-  const auto& a = run.agents();
-  double e_deaths = 0, v_deaths = 0, e_births = 0, v_births = 0;
-  const auto age = a.span(st.cols.age_months);
-  const auto sex = a.span(st.cols.sex);
-  const auto max_age = st.death_prob_month.size() - 1;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    double survive = 1.0;
-    for (int m = 1; m <= 12; ++m) {
-      const auto y = std::min<std::size_t>(static_cast<std::size_t>((age[i] + m) / 12), max_age);
-      const double q = st.death_prob_month[y][sex[i]];
-      if (sex[i] == 1 && y < st.birth_prob_month.size()) {
-        const double pb = survive * (1.0 - q) * st.birth_prob_month[y];
-        e_births += pb;
-        v_births += pb * (1.0 - pb);
-      }
-      survive *= 1.0 - q;
-    }
-    e_deaths += 1.0 - survive;
-    v_deaths += survive * (1.0 - survive);
-  }
-  for (int m = 0; m < 12; ++m) run.step();
-  const auto& s = run.series();
-  double deaths = 0, births = 0;
-  for (const double v : s[model_outputs().table.id("deaths")]) deaths += v * sc.run.scale;
-  for (const double v : s[model_outputs().table.id("births")]) births += v * sc.run.scale;
-  EXPECT_NEAR(deaths, e_deaths, 4.0 * std::sqrt(v_deaths));
-  // Newborns may die within the year too; their deaths are few but counted.
-  EXPECT_NEAR(births, e_births, 4.0 * std::sqrt(v_births));
-  EXPECT_GT(deaths, 1000);
 }
 
 TEST(Model, OutputDatasetHasTheRootContract) {

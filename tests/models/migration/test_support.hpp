@@ -32,6 +32,15 @@ inline Scenario load(const std::string& name, const std::vector<std::string>& se
   return load_scenario(scenario_path(name), sets, registry());
 }
 
+/// The monthly values of the output `name` (model_outputs()) in a run's series.
+inline const std::vector<double>& series(const Series& s, const char* name) {
+  return s[model_outputs().table.id(name)];
+}
+/// The values of the stock `name` at the start of the run.
+inline const std::vector<double>& start(const Series& s, const char* name) {
+  return s.start[model_outputs().table.id(name)];
+}
+
 /// A finished run with the executor it ran on (declared first, destroyed last).
 struct Finished {
   std::unique_ptr<sched::Executor> exec;

@@ -19,3 +19,6 @@ brocken_gtest(migration_checkpoint_test SOURCES models/migration/checkpoint_test
 brocken_gtest(migration_labour_matching_test SOURCES models/migration/labour/matching_test.cpp LIBS brocken::models_migration)
 # Labour market in whole runs: stock accounting per cell, first-month calibration targets, a lever.
 brocken_gtest(migration_labour_test SOURCES models/migration/labour/labour_test.cpp LIBS brocken::models_migration)
+# Demography: trends against the data and the assumptions, naturalisation (calibration, a lever),
+# the away pool's accounting and bound, the foreign age profile of the start.
+brocken_gtest(migration_demography_test SOURCES models/migration/demography/demography_test.cpp LIBS brocken::models_migration)

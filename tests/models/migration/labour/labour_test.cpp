@@ -14,13 +14,8 @@ namespace {
 
 using testing::load;
 using testing::run_all;
-
-const std::vector<double>& series(const Series& s, const char* name) {
-  return s[model_outputs().table.id(name)];
-}
-const std::vector<double>& start(const Series& s, const char* name) {
-  return s.start[model_outputs().table.id(name)];
-}
+using testing::series;
+using testing::start;
 
 TEST(Labour, VacancyStockAccountsForEveryFlowInEveryCell) {
   // Open at the end of a month = open at the end of the month before + new - closed (filled,

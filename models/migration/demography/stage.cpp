@@ -1,9 +1,11 @@
-// Demography: ageing, mortality, fertility, retirement and labour-market entry (one agent-local
-// kernel). Rates: Germany's life table scaled to the state's life expectancy, Germany's
-// age-specific fertility scaled to the state's total fertility rate
-// (data/sachsen-anhalt/README.md).
+// Demography: ageing, mortality, fertility, retirement, labour-market entry and naturalisation
+// of residents; ageing, mortality and the bounded follow-up of the away pool (one agent-local
+// kernel). Rates: each calendar year's tables (rates.hpp), Germany's life table scaled to the
+// state's life expectancy and Germany's age-specific fertility scaled to the state's births
+// (docs/model.md, "Demography").
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "models/migration/setup.hpp"
 #include "models/migration/stages.hpp"
@@ -18,19 +20,25 @@ class DemographyStage final : public sim::Stage {
 
   void run(sim::StepContext& ctx) override {
     const PersonRows rows(*ctx.agents, s_.cols);
-    const Rates rates{.death = s_.death_prob_month.data(),
-                      .max_age = static_cast<int>(s_.death_prob_month.size()) - 1,
-                      .birth = s_.birth_prob_month.data(),
-                      .birth_ages = static_cast<int>(s_.birth_prob_month.size()),
+    const auto& years = s_.demography;
+    const std::size_t y = years.index(s_.calendar(ctx.tick).first);
+    const auto& nat = s_.params.demography.naturalisation;
+    const Rates rates{.death = years.death[y].data(),
+                      .max_age = static_cast<int>(years.death[y].size()) - 1,
+                      .birth = years.birth[y].data(),
+                      .birth_ages = static_cast<int>(years.birth[y].size()),
                       .retirement_months = s_.retirement_table(ctx.tick),
                       .entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0),
                       .participation = s_.params.demography.labour_entry_participation,
                       .pool_months = s_.params.departure.away_pool_months,
                       .male_share = s_.male_birth_share,
+                      .naturalisation = s_.naturalisation_prob_month,
+                      .naturalisation_after = nat.min_residence_months,
                       .tick = ctx.tick,
                       .s_death = ctx.stream(decisions::kDeath),
                       .s_birth = ctx.stream(decisions::kBirth),
-                      .s_labour_entry = ctx.stream(decisions::kLabourEntry)};
+                      .s_labour_entry = ctx.stream(decisions::kLabourEntry),
+                      .s_naturalisation = ctx.stream(decisions::kNaturalisation)};
 
     auto tallies = ctx.for_agents(
         s_.n_districts() * MonthFlows::kCount,
@@ -51,10 +59,13 @@ class DemographyStage final : public sim::Stage {
     double participation;
     int pool_months;
     double male_share;
+    double naturalisation;     ///< monthly probability for an eligible foreign resident
+    int naturalisation_after;  ///< months of residence before a person is eligible
     std::int32_t tick;
     rng::DecisionStream s_death;
     rng::DecisionStream s_birth;
     rng::DecisionStream s_labour_entry;
+    rng::DecisionStream s_naturalisation;
   };
 
   void kernel(const PersonRows& rows_in, const Rates& rates_in, const sched::BlockRange& r,
@@ -69,14 +80,21 @@ class DemographyStage final : public sim::Stage {
     rng::for_rows_with_first_uniform(
         k.s_death, p.key, r.begin, r.end, [&](std::size_t i, double u_death) {
           if (p.age[i] < INT16_MAX) ++p.age[i];
+          const int years = std::min(p.age[i] / 12, k.max_age);
+          const std::size_t d = p.district[i];
           if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-            // The away pool: followed for a bounded time, then dropped (no state statistics).
-            if (++p.away[i] >= k.pool_months) fx.remove(i);
+            // The away pool: former residents die at the state's mortality of their age and
+            // sex, and are followed for a bounded time, then dropped (no state statistics).
+            if (u_death < k.death[static_cast<std::size_t>(years)][p.sex[i]]) {
+              add(d, MonthFlows::kAwayDeaths);
+              fx.remove(i);
+            } else if (++p.away[i] >= k.pool_months) {
+              add(d, MonthFlows::kAwayExpired);
+              fx.remove(i);
+            }
             return;
           }
           if (p.here[i] >= 0 && p.here[i] < INT16_MAX) ++p.here[i];
-          const int years = std::min(p.age[i] / 12, k.max_age);
-          const std::size_t d = p.district[i];
           // u_death is the first number of the agent's "death" generator (its bernoulli).
           if (u_death < k.death[static_cast<std::size_t>(years)][p.sex[i]]) {
             add(d, MonthFlows::kDeaths);
@@ -102,6 +120,16 @@ class DemographyStage final : public sim::Stage {
             // years; docs/model.md). Arrivals keep the one they came with.
             if (p.qualification[i] == static_cast<std::uint8_t>(Qualification::kUnknown)) {
               p.qualification[i] = draw_qualification(s_, Status::kInactive, draw.uniform());
+            }
+          }
+          // Naturalisation: foreign residents past the residence minimum (persons here since
+          // birth, months_here < 0, never: they are German or take the mother's nationality).
+          if (p.nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman) &&
+              p.here[i] >= k.naturalisation_after) {
+            rng::Draw draw = k.s_naturalisation(p.key[i]);
+            if (draw.bernoulli(k.naturalisation)) {
+              p.nationality[i] = static_cast<std::uint8_t>(Nationality::kGerman);
+              add(d, MonthFlows::kNaturalisations);
             }
           }
           if (p.status[i] != static_cast<std::uint8_t>(Status::kRetired) &&
