@@ -60,4 +60,15 @@ grep -qF '| mean_age | 2035 | 49.1 years | age bands up to 18 years wide' "$W/co
 "$PY" "$ROOT/tools/validation/compare_projections.py" "$W/missing.h5" >/dev/null 2>&1
 rc=$?
 [ "$rc" -eq 2 ] || fail "a missing file gave exit $rc, not 2"
-echo "validation tools: OK ($rows RBP7 state rows, $csv_rows rows in projections.csv)"
+# The issue-10 targets (targets.py) on an ensemble of two replications: one row per figure, an
+# interval of the mean, and the observed values read from the data.
+"$B" run scenarios/smoke.yaml -o "$W/ens.h5" --set months=84 --set replications=2 \
+  --set population.scale=0.005 >/dev/null 2>&1 || fail "ensemble run"
+"$PY" "$ROOT/tools/validation/targets.py" "$W/ens.h5" >"$W/targets.md" ||
+  fail "targets.py exited $?: $(cat "$W/targets.md")"
+grep -q '^Run: `ens.h5`, 2 replication(s)' "$W/targets.md" || fail "targets: no run line"
+trows=$(grep -c '^| [a-z].* | \(yes\|\*\*no\*\*\|unclear\) |$' "$W/targets.md")
+[ "$trows" -ge 14 ] || fail "targets: only $trows rows: $(cat "$W/targets.md")"
+grep -q '^| registered unemployed 2024 | 84,801 | [0-9,]* | [0-9,]* – [0-9,]* | ± [0-9,]* | within 7 % |' \
+  "$W/targets.md" || fail "targets: no unemployed 2024 row with an interval"
+echo "validation tools: OK ($rows RBP7 state rows, $csv_rows rows in projections.csv, $trows target rows)"
