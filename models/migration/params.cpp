@@ -15,25 +15,6 @@ constexpr Bounds kNonNegative{0.0, 1e12};
 constexpr Bounds kPositive{1e-12, 1e12};
 constexpr Bounds kCoefficient{-20.0, 20.0};
 
-/// Reads a list of kAgeBands numbers; `sum_to_one` also checks that they are shares.
-void read_bands(Reader& r, std::string_view key, AgeBandShares& out, Bounds bounds,
-                bool sum_to_one) {
-  std::vector<double> v;
-  const scenario::Node* node = nullptr;
-  if (r.has(key)) node = r.raw(key);
-  r.read(key, v, bounds, kAgeBands);
-  if (v.size() != kAgeBands) return;
-  double sum = 0;
-  for (std::size_t i = 0; i < kAgeBands; ++i) {
-    out[i] = v[i];
-    sum += v[i];
-  }
-  if (sum_to_one && std::abs(sum - 1.0) > 1e-6 && node != nullptr) {
-    r.diagnostics().add(node->pos(), node->path(),
-                        fmt::format("shares must sum to 1, they sum to {:g}", sum));
-  }
-}
-
 void read_nationality(Reader& r, std::string_view key, NationalityShares& out) {
   Reader s = r.section(key);
   s.read("german", out[0], kProbability);
@@ -113,13 +94,6 @@ void parse_departure(Reader r, DepartureParams& p) {
   r.finish();
 }
 
-void parse_relocation(Reader r, RelocationParams& p) {
-  r.read("enabled", p.enabled);
-  read_bands(r, "age_band_multipliers", p.age_band_multipliers, {0, 100}, false);
-  r.read("outlier_iqr_factor", p.outlier_iqr_factor, {0.5, 100});
-  r.finish();
-}
-
 }  // namespace
 
 void parse_model_params(scenario::Reader& models, ModelParams& out) {
@@ -132,7 +106,7 @@ void parse_model_params(scenario::Reader& models, ModelParams& out) {
     labour::parse_labour_params(labour, out.labour);
   }
   parse_departure(models.section("departure"), out.departure);
-  parse_relocation(models.section("relocation"), out.relocation);
+  relocation::parse_params(models.section("relocation"), out.relocation);
   models.finish();
   (void)kNonNegative;
   (void)kPositive;

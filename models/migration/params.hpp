@@ -9,24 +9,12 @@
 #include <vector>
 
 #include "engine/scenario/reader.hpp"
+#include "models/migration/age_bands.hpp"
 #include "models/migration/demography/params.hpp"
 #include "models/migration/labour/params.hpp"
+#include "models/migration/relocation/params.hpp"
 
 namespace brocken::migration {
-
-inline constexpr int kAgeBands = 5;  ///< 0-17, 18-30, 31-44, 45-64, 65+ (arrival and departure)
-using AgeBandShares = std::array<double, kAgeBands>;
-using NationalityShares = std::array<double, 3>;  ///< german, eu, third_country
-
-/// @brief Lower bound (years) of age band b.
-constexpr int age_band_lower(int band) noexcept {
-  constexpr std::array<int, kAgeBands + 1> kBounds{0, 18, 31, 45, 65, 100};
-  return kBounds[static_cast<std::size_t>(band)];
-}
-/// @brief Band of an age in years.
-constexpr int age_band_of(int age_years) noexcept {
-  return age_years < 18 ? 0 : age_years < 31 ? 1 : age_years < 45 ? 2 : age_years < 65 ? 3 : 4;
-}
 
 struct SkilledParams {
   double applications_per_year = 0;
@@ -83,12 +71,6 @@ struct DepartureParams {
   int away_pool_months = 0;
   double return_hazard_german = 0;
   double return_hazard_foreign = 0;
-};
-
-struct RelocationParams {
-  bool enabled = false;
-  AgeBandShares age_band_multipliers{};
-  double outlier_iqr_factor = 0;  ///< balances this many IQRs outside the quartiles are ignored
 };
 
 struct ModelParams {

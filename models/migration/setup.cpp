@@ -12,7 +12,7 @@
 
 #include "models/migration/demography/life_table.hpp"
 #include "models/migration/departure.hpp"
-#include "models/migration/relocation.hpp"
+#include "models/migration/relocation/rates.hpp"
 
 namespace brocken::migration {
 
@@ -122,31 +122,7 @@ void derive_rates(ModelState& s) {
     s.arrival_share[d] = r.districts[d].population_base / pop_total;
     s.application_share[d] = v_total > 0 ? r.districts[d].vacancies / v_total : s.arrival_share[d];
   }
-  // Relocation between districts: target net moves per year from the net balances (full scale).
-  {
-    std::vector<double> balance;
-    std::vector<double> population;
-    for (const auto& d : r.districts) {
-      balance.push_back(d.internal_migration_balance);
-      population.push_back(d.population_base);
-    }
-    std::vector<bool> outliers;
-    s.relocation_net_per_year =
-        relocation_targets(balance, population, p.relocation.outlier_iqr_factor, outliers);
-    double gains = 0;
-    for (const double n : s.relocation_net_per_year) gains += std::max(n, 0.0);
-    s.relocation_hazard.assign(r.districts.size(), 0.0);
-    s.relocation_destination_cdf.assign(r.districts.size(), 1.0);
-    double acc = 0;
-    for (std::size_t d = 0; d < r.districts.size(); ++d) {
-      const double n = s.relocation_net_per_year[d];
-      // Per person and month; divided by the initial mean age multiplier in build_population.
-      if (n < 0) s.relocation_hazard[d] = -n / 12.0 / r.districts[d].population_base;
-      acc += gains > 0 ? std::max(n, 0.0) / gains : 0.0;
-      s.relocation_destination_cdf[d] = acc;
-    }
-    if (!r.districts.empty()) s.relocation_destination_cdf.back() = 1.0;
-  }
+  relocation::derive(s);
   // Qualification (Mikrozensus and BA; state_figures.csv). Employed: academic and without
   // vocational qualification as printed, vocational the rest. Unemployed: helper level = low,
   // skilled level = vocational, the rest (specialist and expert level) = academic. Everyone
@@ -354,20 +330,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
     }
   }
 
-  // Relocation normalisation: divide each sending district's hazard by the mean age multiplier
-  // of its initial residents, so that the expected movers match the target net loss.
-  {
-    std::vector<double> msum(nd, 0.0);
-    std::vector<double> mcount(nd, 0.0);
-    for (std::size_t j = 0; j < agents.size(); ++j) {
-      msum[district[j]] +=
-          p.relocation.age_band_multipliers[static_cast<std::size_t>(age_band_of(age[j] / 12))];
-      mcount[district[j]] += 1;
-    }
-    for (std::size_t d = 0; d < nd; ++d) {
-      if (msum[d] > 0) s.relocation_hazard[d] *= mcount[d] / msum[d];
-    }
-  }
+  relocation::normalise(s, agents);
 
   // Departure normalisation: the mean individual multiplier per group at the start.
   std::array<double, 2> sum{0, 0};

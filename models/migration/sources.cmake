@@ -1,5 +1,6 @@
 target_sources(brocken_models_migration PRIVATE
   migration/person.cpp
+  migration/age_bands.cpp
   migration/params.cpp
   migration/region.cpp
   migration/setup.cpp
@@ -10,7 +11,9 @@ target_sources(brocken_models_migration PRIVATE
   migration/demography/stage.cpp
   migration/demography/outputs.cpp
   migration/departure.cpp
-  migration/relocation.cpp
+  migration/relocation/params.cpp
+  migration/relocation/rates.cpp
+  migration/relocation/stage.cpp
   migration/arrival.cpp
   migration/integration.cpp
   migration/housing.cpp

@@ -4,7 +4,6 @@
 // to their annual net gain. Gross flows equal net flows: nothing in the data gives more
 // (docs/model.md, "Relocation"). The age pattern weights who moves; it is normalised over each
 // sending district's initial population so that the expected totals are kept.
-#include "models/migration/relocation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,40 +11,6 @@
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
-
-std::vector<double> relocation_targets(const std::vector<double>& balance_per_10k,
-                                       const std::vector<double>& population,
-                                       double outlier_iqr_factor, std::vector<bool>& outliers) {
-  const std::size_t n = balance_per_10k.size();
-  outliers.assign(n, false);
-  std::vector<double> net(n, 0.0);
-  if (n == 0) return net;
-  std::vector<double> sorted = balance_per_10k;
-  std::sort(sorted.begin(), sorted.end());
-  const auto quantile = [&](double q) {
-    const double pos = q * static_cast<double>(n - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, n - 1);
-    return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-  };
-  const double q1 = quantile(0.25);
-  const double q3 = quantile(0.75);
-  const double iqr = q3 - q1;
-  double weighted = 0;
-  double pop = 0;
-  for (std::size_t d = 0; d < n; ++d) {
-    const double b = balance_per_10k[d];
-    outliers[d] = b < q1 - outlier_iqr_factor * iqr || b > q3 + outlier_iqr_factor * iqr;
-    if (outliers[d]) continue;
-    weighted += b * population[d];
-    pop += population[d];
-  }
-  const double mean = pop > 0 ? weighted / pop : 0.0;
-  for (std::size_t d = 0; d < n; ++d) {
-    if (!outliers[d]) net[d] = (balance_per_10k[d] - mean) * population[d] / 1e4;
-  }
-  return net;
-}
 
 namespace {
 

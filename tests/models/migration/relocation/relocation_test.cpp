@@ -2,13 +2,12 @@
 // sum), and a run in which the moves between districts reproduce the targets: nobody is lost,
 // senders only send, receivers only receive, and each district's net moves over a year match
 // its target within Monte Carlo error.
-#include "models/migration/relocation.hpp"
-
 #include <cmath>
 
 #include <gtest/gtest.h>
 
 #include "engine/io/dataset.hpp"
+#include "models/migration/relocation/rates.hpp"
 #include "tests/models/migration/test_support.hpp"
 
 namespace brocken::migration {
