@@ -100,8 +100,7 @@ Dataset baseline_like() {
   ds.vars.push_back(numeric("demography", "mean_age", {"time", "district"}, kDistricts, gen));
   ds.vars.push_back(numeric("demography", "away_pool", {"time"}, 1, gen));
   ds.vars.push_back(numeric("arrival", "skilled_pipeline", {"time"}, 1, gen));
-  ds.vars.push_back(
-      numeric("housing", "dwellings_available", {"time", "district"}, kDistricts, gen));
+  ds.vars.push_back(numeric("housing", "usable_vacant", {"time", "district"}, kDistricts, gen));
   ds.vars.push_back(numeric("housing", "searchers", {"time", "district"}, kDistricts, gen));
   ds.attrs["title"] = std::string("Brocken simulation output");
   ds.attrs["scenario_resolved_yaml"] = std::string(20000, 'x');

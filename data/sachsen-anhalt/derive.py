@@ -553,6 +553,12 @@ add_si("net_cold_rent_new_tenancies_since_2021", "net_cold_rent_new_tenancies_si
 add_si("net_cold_rent_tenancies_20y_plus", "net_cold_rent_new_tenancies_since_2021", "2022-05-15", value="4.85", unit="EUR/m2", field="note")
 add_si("tenant_household_share", "tenant_household_share", "2022-05-15")
 add_si("net_cold_rent_per_tenant_household_month", "net_cold_rent_per_m2_tenant_households", "2022-05-15", value="340", unit="EUR per month (approx.)", field="note")
+# housing flows (StaLa via press reprints; sources/housing_flows.csv)
+hf, _ = read("housing_flows.csv")
+for year, ind in (("2018", "dwellings_completed"), ("2021", "dwellings_completed"), ("2023", "dwellings_completed"),
+                  ("2016", "dwellings_demolished"), ("2017", "dwellings_demolished")):
+    r = find(hf, year=year, indicator=ind)
+    add(ind, year, r["value"], r["unit"], f"{r['source_title']} ({r['source_url']})" + (" | note: " + r["note"] if r["note"] else ""), r)
 add_si("gross_cold_rent", "gross_cold_rent_per_m2", "2022", unit="EUR/m2", extra="Mikrozensus 2022 (not Zensus)")
 add_si("rent_burden_share_of_net_income", "gross_cold_rent_per_m2", "2022", value="24.4", unit="percent", field="note")
 

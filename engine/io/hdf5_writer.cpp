@@ -319,6 +319,10 @@ Handle write_numeric_dataset(hid_t loc, const std::string& name, const std::vect
     check(H5Dwrite(dset.get(), h5t_native_double(), h5s_all(), h5s_all(), h5p_default(),
                    values.data()),
           what + ": H5Dwrite");
+    // Compress the cached chunks now: a failure here keeps its cause on the error stack (an
+    // allocation failure of the filter is reported as out of memory), whereas the same failure
+    // inside H5Dclose reaches the caller only as "can't close dataset" (HDF5 1.10).
+    check(H5Dflush(dset.get()), what + ": H5Dflush");
   }
   return dset;
 }

@@ -122,7 +122,7 @@ class ArrivalStage final : public sim::Stage {
     a.span(c.district)[i] = static_cast<std::uint8_t>(d);
     a.span(c.nationality)[i] = static_cast<std::uint8_t>(nat);
     a.span(c.residence)[i] = static_cast<std::uint8_t>(Residence::kPresent);
-    a.span(c.housed)[i] = 0;
+    a.span(c.housed)[i] = housing::kTemporaryCode;
     a.span(c.origin)[i] = static_cast<std::uint8_t>(origin);
     a.span(c.lived_here_before)[i] = 0;
 

@@ -107,7 +107,7 @@ class DepartureStage final : public sim::Stage {
             p.away[i] = 0;
             p.here[i] = 0;
             p.arrival_tick[i] = static_cast<std::int16_t>(tick);
-            p.housed[i] = 0;
+            p.housed[i] = housing::kTemporaryCode;
             p.before[i] = 1;
             if (p.age[i] >= entry && p.age[i] < s_.retirement_months(tick, p.age[i])) {
               p.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
@@ -138,8 +138,8 @@ class DepartureStage final : public sim::Stage {
             add(d, MonthFlows::kEmployedExits);
             p.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
           }
-          if (p.housed[i] != 0) add(d, MonthFlows::kHousedExits);
-          p.housed[i] = 0;
+          if (p.housed[i] == housing::kOwnCode) add(d, MonthFlows::kHousedExits);
+          p.housed[i] = housing::kTemporaryCode;
         });
   }
 

@@ -37,7 +37,7 @@ void declare_board(ModelState& s) {
   l.matching_efficiency =
       b.declare_lever("labour.matching_efficiency", 1.0, "multiplies A of the matching function");
   l.housing_offers =
-      b.declare_lever("housing.offers", 1.0, "multiplies usable dwellings reaching searchers");
+      b.declare_lever("housing.offers", 1.0, "multiplies the offer rate of dwelling searchers");
   l.departure_hazard = b.declare_lever("departure.foreign_hazard", 1.0,
                                        "multiplies the departure hazard of foreign residents");
   l.return_hazard = b.declare_lever("departure.return_hazard", 1.0,
@@ -324,7 +324,10 @@ class ReportStage final : public sim::Stage {
         row[Census::kUnemployed] += unemployed;
         row[Census::kWorkingAge] += static_cast<std::uint32_t>(age >= entry) &
                                     static_cast<std::uint32_t>(age < retirement_months(age));
-        row[Census::kSearchers] += static_cast<std::uint32_t>(p.housed[i] == 0);
+        row[Census::kSearchers] += static_cast<std::uint32_t>(housing::searching(p.housed[i]));
+        row[Census::kTemporaryHousing] +=
+            static_cast<std::uint32_t>(p.housed[i] == housing::kTemporaryCode);
+        row[Census::kOwnHousehold] += static_cast<std::uint32_t>(p.housed[i] == housing::kOwnCode);
         row[Census::kForeignUnemployed] += foreign & unemployed;
         row[Census::kNewcomersBelowB1] += foreign & static_cast<std::uint32_t>(p.here[i] >= 0) &
                                           static_cast<std::uint32_t>(p.here[i] < 36) &
@@ -553,10 +556,9 @@ void ModelRun::save(io::ArchiveWriter& ar, const std::string& prefix) const {
   impl_->sim->agents().save(ar, prefix + "/agents");
 
   const std::size_t nd = s.n_districts();
-  std::vector<double> dwellings, queue, app_carry, carry0, carry1, pipeline;
+  std::vector<double> queue, app_carry, carry0, carry1, pipeline;
   std::vector<std::uint64_t> pipeline_length;
   for (const auto& d : s.districts) {
-    dwellings.push_back(d.dwellings_available);
     queue.push_back(d.office_queue);
     app_carry.push_back(d.application_carry);
     carry0.push_back(d.arrival_carry[0]);
@@ -566,7 +568,6 @@ void ModelRun::save(io::ArchiveWriter& ar, const std::string& prefix) const {
   }
   const std::string dp = prefix + "/districts/";
   ar.put_scalar<std::uint64_t>(dp + "count", nd);
-  ar.put<double>(dp + "dwellings_available", dwellings);
   ar.put<double>(dp + "office_queue", queue);
   ar.put<double>(dp + "application_carry", app_carry);
   ar.put<double>(dp + "arrival_carry_germany", carry0);
@@ -575,6 +576,7 @@ void ModelRun::save(io::ArchiveWriter& ar, const std::string& prefix) const {
   ar.put<double>(dp + "pipeline", pipeline);
   ar.put<double>(prefix + "/flows", s.flows);
   s.labour.save(ar, prefix + "/labour");
+  s.housing.save(ar, prefix + "/housing");
   s.board.save(ar, prefix + "/board");
   impl_->policies->save(ar, prefix + "/policies");
   save_series(impl_->series, ar, prefix + "/series");
@@ -606,7 +608,6 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
     return v;
   };
   constexpr double kHuge = 1e15;
-  const auto dwellings = finite("dwellings_available", -kHuge, kHuge);
   const auto queue = finite("office_queue", 0, kHuge);
   const auto app_carry = finite("application_carry", 0, kHuge);
   // Negative: returns beyond the stream carried as a deficit (arrival.cpp).
@@ -642,12 +643,12 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
 #undef BROCKEN_X
 
   s.labour.restore(ar, prefix + "/labour");
+  s.housing.restore(ar, prefix + "/housing");
   s.board.restore(ar, prefix + "/board");
   impl_->policies->restore(ar, prefix + "/policies");
   std::size_t at = 0;
   for (std::size_t d = 0; d < nd; ++d) {
     DistrictState& ds = s.districts[d];
-    ds.dwellings_available = dwellings[d];
     ds.office_queue = queue[d];
     ds.application_carry = app_carry[d];
     ds.arrival_carry = {carry0[d], carry1[d]};

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "models/migration/demography/outputs.hpp"
+#include "models/migration/housing/housing.hpp"
 
 namespace brocken::migration {
 
@@ -79,8 +80,6 @@ ModelOutputs build() {
         census(Census::kWorkingAge));
   o.add(flow_spec("hires", "vacancies filled during the month (matching and arrivals with a job)"),
         flow(MonthFlows::kHires));
-  o.add(flow_spec("housed", "searchers who found a dwelling during the month"),
-        flow(MonthFlows::kHoused));
   o.add(flow_spec("internal_moves_in",
                   "moves into the district from another district of the state during the month"),
         flow(MonthFlows::kMovesIn));
@@ -105,23 +104,8 @@ ModelOutputs build() {
           }
           out[0] = pipeline * v.state.weight;
         });
-  // Housing.
-  o.add({"dwellings_available",
-         "housing",
-         {"district"},
-         "dwellings",
-         "usable vacant dwellings at the end of the month",
-         Measure::kStock},
-        per_district([](const ReportView& v, std::size_t d) {
-          return v.state.districts[d].dwellings_available;
-        }));
-  o.add({"searchers",
-         "housing",
-         {"district"},
-         "persons",
-         "residents without a dwelling of their own at the end of the month",
-         Measure::kStock},
-        census(Census::kSearchers));
+  // Housing market (housing/).
+  housing::declare_outputs(o);
   // Labour market (labour/).
   labour::declare_labour_outputs(o);
   // Policies.

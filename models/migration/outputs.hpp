@@ -25,8 +25,10 @@ struct Census {
     kForeign,
     kEmployed,
     kUnemployed,
-    kWorkingAge,  ///< from the labour-entry age to below the cohort's retirement age
-    kSearchers,   ///< without a dwelling of their own
+    kWorkingAge,        ///< from the labour-entry age to below the cohort's retirement age
+    kSearchers,         ///< searching a dwelling (housing::searching)
+    kTemporaryHousing,  ///< searching without a dwelling (housing::Housing::kTemporary)
+    kOwnHousehold,      ///< in a household of their own (housing::Housing::kOwn)
     kForeignUnemployed,
     kNewcomersBelowB1,  ///< foreign, here for less than 36 months, German below B1
     kAgeMonthsSum,      ///< sum of ages in completed months

@@ -67,14 +67,6 @@ void parse_integration(Reader r, IntegrationParams& p) {
   r.finish();
 }
 
-void parse_housing(Reader r, HousingParams& p) {
-  r.read("vacancy_available_share", p.vacancy_available_share, kProbability);
-  r.read("offer_share_per_month", p.offer_share_per_month, kProbability);
-  r.read("discrimination_penalty", p.discrimination_penalty, kProbability);
-  r.read("employed_removes_penalty", p.employed_removes_penalty);
-  r.finish();
-}
-
 void parse_departure(Reader r, DepartureParams& p) {
   r.read("base_hazard_german", p.base_hazard_german, kProbability);
   r.read("base_hazard_foreign", p.base_hazard_foreign, kProbability);
@@ -100,7 +92,7 @@ void parse_model_params(scenario::Reader& models, ModelParams& out) {
   parse_demography_params(models.section("demography"), out.demography);
   parse_arrival(models.section("arrival"), out.arrival);
   parse_integration(models.section("integration"), out.integration);
-  parse_housing(models.section("housing"), out.housing);
+  housing::parse_params(models.section("housing"), out.housing);
   {
     Reader labour = models.section("labour");
     labour::parse_labour_params(labour, out.labour);

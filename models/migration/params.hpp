@@ -11,6 +11,7 @@
 #include "engine/scenario/reader.hpp"
 #include "models/migration/age_bands.hpp"
 #include "models/migration/demography/params.hpp"
+#include "models/migration/housing/params.hpp"
 #include "models/migration/labour/params.hpp"
 #include "models/migration/relocation/params.hpp"
 
@@ -48,13 +49,6 @@ struct IntegrationParams {
   double compensation_months = 0;
 };
 
-struct HousingParams {
-  double vacancy_available_share = 0;
-  double offer_share_per_month = 0;
-  double discrimination_penalty = 0;
-  bool employed_removes_penalty = true;
-};
-
 struct DepartureParams {
   double base_hazard_german = 0;
   double base_hazard_foreign = 0;
@@ -77,7 +71,7 @@ struct ModelParams {
   DemographyParams demography;
   ArrivalParams arrival;
   IntegrationParams integration;
-  HousingParams housing;
+  housing::HousingParams housing;
   labour::LabourParams labour;
   DepartureParams departure;
   RelocationParams relocation;

@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// @brief The person agent of the migration model: its columns and codes. 33 bytes per person
+/// @brief The person agent of the migration model: its columns and codes. 34 bytes per person
 /// (ColumnStore::bytes_per_row(), checked by tests/models/migration/model_test.cpp).
 #include <climits>
 #include <cstdint>
@@ -70,8 +70,11 @@ enum class Origin : std::uint8_t {
   X(std::uint8_t, nationality, nationality, 0, kNationalities - 1)                                \
   X(std::uint8_t, status, status, 0, static_cast<double>(Status::kRetired))                       \
   X(std::uint8_t, residence, residence, 0, static_cast<double>(Residence::kAwayAbroad))           \
-  /* 1 = has a dwelling; 0 = searching */                                                         \
-  X(std::uint8_t, housed, housed, 0, 1)                                                           \
+  /* housing::Housing: 0 temporary housing, 1 own household, 2 searching from another's           \
+     dwelling, 3 child in another's household */                                                  \
+  X(std::uint8_t, housed, housed, 0, 3)                                                           \
+  /* months of the current search for a dwelling (0 = not searching; saturates at 255) */         \
+  X(std::uint8_t, search_months, search, 0, UINT8_MAX)                                            \
   /* German level 0..4 = A0, A1, A2, B1, B2+ */                                                   \
   X(std::uint8_t, language, language, 0, 4)                                                       \
   X(std::uint8_t, recognition, recognition, 0, static_cast<double>(Recognition::kFull))           \

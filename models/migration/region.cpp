@@ -89,12 +89,13 @@ void load_structure(const std::filesystem::path& dir, RegionData& r, Diagnostics
   const auto c_foreign = t.column("share_foreigners_pct", diags);
   const auto c_vac = t.column("housing_vacancy_pct", diags);
   const auto c_unemp = t.column("unemployment_rate_pct", diags);
+  const auto c_rent = t.column("net_cold_rent_eur_m2", diags);
   const auto c_internal = t.column("internal_migration_balance_per_10k", diags);
   const std::array<std::size_t, 3> c_ages{t.column("share_under_18_pct", diags),
                                           t.column("share_18_65_pct", diags),
                                           t.column("share_65plus_pct", diags)};
   if (c_ags == kNpos || c_foreign == kNpos || c_vac == kNpos || c_unemp == kNpos ||
-      c_internal == kNpos) {
+      c_internal == kNpos || c_rent == kNpos) {
     return;
   }
   for (const auto c : c_ages) {
@@ -106,6 +107,7 @@ void load_structure(const std::filesystem::path& dir, RegionData& r, Diagnostics
     d->foreign_share = t.number(i, c_foreign, diags, 0, 100) / 100.0;
     d->housing_vacancy = t.number(i, c_vac, diags, 0, 100) / 100.0;
     d->unemployment_rate = t.number(i, c_unemp, diags, 0, 100) / 100.0;
+    d->rent = t.number(i, c_rent, diags, 0, 100);
     d->internal_migration_balance = t.number(i, c_internal, diags, -10000, 10000);
     double sum = 0;
     for (std::size_t k = 0; k < 3; ++k) {

@@ -31,6 +31,7 @@ struct District {
   double internal_migration_balance = 0;
   double foreign_share = 0;    ///< share of foreign nationals, 0..1
   double housing_vacancy = 0;  ///< share of dwellings vacant, 0..1
+  double rent = 0;             ///< net cold rent, EUR per m2 and month
   double employees_svb = 0;    ///< employees subject to social insurance (workplace)
   double unemployed = 0;       ///< registered unemployed, annual average
   double vacancies = 0;        ///< registered vacancies, annual-average stock

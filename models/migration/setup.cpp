@@ -64,7 +64,6 @@ std::uint8_t draw_qualification(const ModelState& s, Status status, double u) no
 
 void derive_rates(ModelState& s) {
   const RegionData& r = *s.region;
-  const ModelParams& p = s.params;
   demography::derive_demography(s);
   // The register lists only the largest citizenships; the unclassified rest is split like the
   // listed part (assumption, data/sachsen-anhalt/README.md).
@@ -84,18 +83,8 @@ void derive_rates(ModelState& s) {
   }
   const double employed_total = r.latest("persons_in_employment");
 
-  // Housing: dwellings in residential buildings and their vacant part (Zensus 2022); district
-  // stocks in proportion to population (assumption, data README), district vacancy rates.
-  const double dwellings_total = r.latest("dwellings_in_residential_buildings");
   double pop_total = 0;
   for (const auto& d : r.districts) pop_total += d.population_base;
-  const double occupied = dwellings_total - r.latest("vacant_dwellings");
-  if (!(occupied > 0)) {
-    throw std::invalid_argument(
-        "state_figures.csv: vacant_dwellings must be fewer than "
-        "dwellings_in_residential_buildings");
-  }
-  s.persons_per_dwelling = pop_total / occupied;
 
   // Persons in employment live where the unemployment rate says: residents employed in d =
   // civilian labour force (unemployed / unemployment rate) - unemployed. Only their distribution
@@ -153,13 +142,11 @@ void derive_rates(ModelState& s) {
   s.unemployed_share.assign(r.districts.size(), 0.0);
   for (std::size_t d = 0; d < r.districts.size(); ++d) {
     const District& dd = r.districts[d];
-    const double pop_share = dd.population_base / pop_total;
-    s.districts[d].dwellings_available = dwellings_total * pop_share * dd.housing_vacancy *
-                                         p.housing.vacancy_available_share * s.scale;
     s.employed_share[d] = employed_total * employed_residents[d] / residents_total;  // persons
     s.unemployed_share[d] = dd.unemployed;
   }
   labour::derive_labour(s);
+  housing::derive_housing(s);
 }
 
 void build_population(ModelState& s, storage::ColumnStore& agents, const rng::RunKey& run) {
@@ -281,7 +268,9 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
                                                static_cast<int>(draw.below(12)));
             sex[i] = static_cast<std::uint8_t>(sx);
             district[i] = static_cast<std::uint8_t>(d);
-            housed[i] = 1;
+            housed[i] = a >= static_cast<std::size_t>(p.housing.household_min_age_years)
+                            ? housing::kOwnCode
+                            : housing::kDependentCode;
             origin[i] = static_cast<std::uint8_t>(Origin::kInitial);
             arrival_tick[i] = -1;
             const bool foreign = n != static_cast<std::size_t>(Nationality::kGerman);
@@ -349,6 +338,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
     s.departure_norm[g] = n[g] > 0 && sum[g] > 0 ? sum[g] / n[g] : 1.0;
 
   labour::init_labour(s, agents, run);
+  housing::init_housing(s, agents);
 }
 
 }  // namespace brocken::migration

@@ -16,7 +16,9 @@ target_sources(brocken_models_migration PRIVATE
   migration/relocation/stage.cpp
   migration/arrival.cpp
   migration/integration.cpp
-  migration/housing.cpp
+  migration/housing/params.cpp
+  migration/housing/housing.cpp
+  migration/housing/stage.cpp
   migration/labour/params.cpp
   migration/labour/labour.cpp
   migration/labour/stage.cpp

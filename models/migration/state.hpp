@@ -11,6 +11,7 @@
 #include "engine/rng/keyed_rng.hpp"
 #include "engine/scenario/reader.hpp"
 #include "models/migration/demography/rates.hpp"
+#include "models/migration/housing/housing.hpp"
 #include "models/migration/labour/labour.hpp"
 #include "models/migration/params.hpp"
 #include "models/migration/person.hpp"
@@ -32,13 +33,12 @@ inline constexpr rng::DecisionId kArrivalAttributes = rng::decision("arrival.att
 inline constexpr rng::DecisionId kLanguage = rng::decision("integration.language");
 inline constexpr rng::DecisionId kDiscrimination = rng::decision("integration.discrimination");
 inline constexpr rng::DecisionId kRecognition = rng::decision("integration.recognition");
-inline constexpr rng::DecisionId kHousingPriority = rng::decision("housing.priority");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kReturn = rng::decision("departure.return");
 inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
 static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
                                        kNaturalisation, kArrivalAttributes, kLanguage,
-                                       kDiscrimination, kRecognition, kHousingPriority, kLeave,
+                                       kDiscrimination, kRecognition, housing::kSearch, kLeave,
                                        kReturn, kRelocate, labour::kOccupation, labour::kSeparation,
                                        labour::kPriority, labour::kFlow}),
               "two decision names hash to the same id: rename one");
@@ -55,9 +55,8 @@ struct MonthFlows {
     kDeparturesAbroad,
     kArrivalsSkilled,
     kEmployedExits,  ///< employed persons who died, retired or left: replacement demand
-    kHousedExits,    ///< housed persons who died or left: dwellings released
+    kHousedExits,    ///< persons in a household of their own who died, left or moved
     kHires,
-    kHoused,
     kMovesIn,          ///< from another district of the state
     kMovesOut,         ///< to another district of the state
     kNaturalisations,  ///< foreign residents who became German
@@ -71,10 +70,9 @@ struct MonthFlows {
 
 /// @brief Market and pipeline state of one district.
 struct DistrictState {
-  double dwellings_available = 0;  ///< usable vacant dwellings (model units)
-  double office_queue = 0;         ///< skilled applications waiting for the immigration office
-  std::deque<double> pipeline;     ///< processed applications by months until entry
-  double application_carry = 0;    ///< fractional applications carried to the next month
+  double office_queue = 0;       ///< skilled applications waiting for the immigration office
+  std::deque<double> pipeline;   ///< processed applications by months until entry
+  double application_carry = 0;  ///< fractional applications carried to the next month
   std::array<double, 2> arrival_carry{};  ///< fractional arrivals per stream
 };
 
@@ -87,7 +85,7 @@ struct Levers {
   policy::LeverId office_capacity;            ///< multiplies immigration-office capacity
   policy::LeverId procedure_months_delta;     ///< added to the procedure duration (months)
   policy::LeverId matching_efficiency;        ///< multiplies A of the matching function
-  policy::LeverId housing_offers;             ///< multiplies available dwellings reaching searchers
+  policy::LeverId housing_offers;             ///< multiplies the offer rate of searchers
   policy::LeverId departure_hazard;  ///< multiplies the departure hazard of foreign residents
   policy::LeverId return_hazard;     ///< multiplies the return hazard of the away pool
 };
@@ -130,7 +128,6 @@ struct ModelState {
   demography::YearRates demography;         ///< the tables of each calendar year
   double naturalisation_prob_month = 0;     ///< of an eligible foreign resident
   double male_birth_share = 0.5;
-  double persons_per_dwelling = 2;
   /// Share of each district in the free arrival streams (population) and in skilled-worker
   /// applications (registered vacancies).
   std::vector<double> arrival_share;
@@ -155,7 +152,8 @@ struct ModelState {
   Indicators indicators;
 
   std::vector<DistrictState> districts;
-  labour::LabourState labour;  ///< the labour market (models/migration/labour/)
+  labour::LabourState labour;     ///< the labour market (models/migration/labour/)
+  housing::HousingState housing;  ///< the housing market (models/migration/housing/)
   /// Flows of the current month: [district * MonthFlows::kCount + kind].
   std::vector<double> flows;
 

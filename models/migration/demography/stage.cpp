@@ -100,7 +100,7 @@ class DemographyStage final : public sim::Stage {
             add(d, MonthFlows::kDeaths);
             if (p.status[i] == static_cast<std::uint8_t>(Status::kEmployed))
               add(d, MonthFlows::kEmployedExits);
-            if (p.housed[i] != 0) add(d, MonthFlows::kHousedExits);
+            if (p.housed[i] == housing::kOwnCode) add(d, MonthFlows::kHousedExits);
             fx.remove(i);
             return;
           }
@@ -164,7 +164,7 @@ class DemographyStage final : public sim::Stage {
     sp.span(c.ties)[j] = mother_ties;
     sp.span(c.status)[j] = static_cast<std::uint8_t>(Status::kChild);
     sp.span(c.residence)[j] = static_cast<std::uint8_t>(Residence::kPresent);
-    sp.span(c.housed)[j] = 1;
+    sp.span(c.housed)[j] = housing::kDependentCode;
     sp.span(c.language)[j] = 4;
     sp.span(c.origin)[j] = static_cast<std::uint8_t>(Origin::kBorn);
   }

@@ -49,8 +49,9 @@ class RelocationStage final : public sim::Stage {
         district[i] = static_cast<std::uint8_t>(to);
         tl[d * 3] += 1;
         tl[to * 3 + 1] += 1;
-        if (housed[i] != 0) {
-          housed[i] = 0;  // searches for a dwelling in the new district
+        if (housed[i] == housing::kOwnCode) {
+          // Gives up the dwelling and searches one in the new district.
+          housed[i] = housing::kSharedCode;
           tl[d * 3 + 2] += 1;
         }
       }

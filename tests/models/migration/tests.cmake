@@ -22,3 +22,6 @@ brocken_gtest(migration_labour_test SOURCES models/migration/labour/labour_test.
 # Demography: trends against the data and the assumptions, naturalisation (calibration, a lever),
 # the away pool's accounting and bound, the foreign age profile of the start.
 brocken_gtest(migration_demography_test SOURCES models/migration/demography/demography_test.cpp LIBS brocken::models_migration)
+# Housing market in whole runs: stock accounting (flows and persons), the offer rate against its
+# formula, paired levers (usable stock, discrimination penalty), young adults' household formation.
+brocken_gtest(migration_housing_test SOURCES models/migration/housing/housing_test.cpp LIBS brocken::models_migration)

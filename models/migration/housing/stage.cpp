@@ -1,0 +1,136 @@
+// The housing market's monthly stage (a market stage, engine/sim/market.hpp):
+//  1. per district: dwellings released by households that ended this month (deaths, departures,
+//     moves, counted by those stages as MonthFlows::kHousedExits) return to the usable stock;
+//     completions add to it; demolition takes a share of the idle vacant stock; the usable part of
+//     the vacant stock moves towards vacancy_available_share;
+//  2. gather: children reaching the household age begin to search a dwelling of their own; every
+//     searcher receives an offer with probability 1 - exp(-scale x usable vacancy rate x weight),
+//     weight = 1 - discrimination penalty for foreign applicants without a job signal;
+//  3. clear: at most as many searchers per district as its usable stock can house take a dwelling,
+//     in the order of keyed random priorities;
+//  4. apply: adults take dwellings_per_adult each (children move in with their household).
+#include <algorithm>
+#include <cmath>
+
+#include "engine/sim/market.hpp"
+#include "models/migration/housing/housing.hpp"
+#include "models/migration/stages.hpp"
+
+namespace brocken::migration {
+namespace {
+
+using housing::Flows;
+
+class HousingStage final : public sim::Stage {
+ public:
+  explicit HousingStage(ModelState& s) : s_(s) {}
+  [[nodiscard]] std::string_view name() const override { return "housing"; }
+
+  void run(sim::StepContext& ctx) override {
+    const PersonRows rows(*ctx.agents, s_.cols);
+    housing::HousingState& H = s_.housing;
+    const auto& p = s_.params.housing;
+    const std::size_t nd = s_.n_districts();
+    const double per_adult = H.dwellings_per_adult;
+    const int year = s_.calendar(ctx.tick).first;
+    std::fill(H.flows.begin(), H.flows.end(), 0.0);
+
+    // 1. The stock.
+    for (std::size_t d = 0; d < nd; ++d) {
+      housing::DistrictHousing& h = H.districts[d];
+      const double released = per_adult * s_.flow(d, MonthFlows::kHousedExits);
+      h.occupied -= released;
+      h.usable += released;
+      const double built = H.construction(d, year, p.construction_change_per_year);
+      h.stock += built;
+      h.usable += built;
+      const double demolished = H.demolition_per_month * h.idle;
+      h.idle -= demolished;
+      h.stock -= demolished;
+      const double made_usable =
+          (p.vacancy_available_share * h.vacant() - h.usable) / p.usable_adjustment_months;
+      h.usable += made_usable;
+      h.idle -= made_usable;
+      H.flow(d, Flows::kReleased) += released;
+      H.flow(d, Flows::kBuilt) += built;
+      H.flow(d, Flows::kDemolished) += demolished;
+    }
+
+    // 2. Searchers and their offers.
+    rate_.assign(nd, 0.0);
+    const double lever = std::max(0.0, s_.lever(s_.levers.housing_offers));
+    for (std::size_t d = 0; d < nd; ++d) {
+      const housing::DistrictHousing& h = H.districts[d];
+      rate_[d] = h.stock > 0 ? H.offer_scale * std::max(0.0, h.usable) / h.stock * lever : 0.0;
+    }
+    const rng::DecisionStream s_search = ctx.stream(housing::kSearch);
+    const int adult_months = p.household_min_age_years * 12;
+    const double penalised = 1.0 - p.discrimination_penalty;
+    const bool employed_removes_penalty = p.employed_removes_penalty;
+    market_.gather(ctx, nd, [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit) {
+      // Locals, so that they stay in registers (see PersonRows).
+      const PersonRows q = rows;
+      const rng::DecisionStream stream = s_search;
+      const double* const rate = rate_.data();
+      for (std::size_t i = r.begin; i < r.end; ++i) {
+        if (q.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
+          q.search[i] = 0;  // a search ends with the move away
+          continue;
+        }
+        std::uint8_t h = q.housed[i];
+        if (h == housing::kDependentCode && q.age[i] >= adult_months) {
+          h = housing::kSharedCode;  // leaves the parental home: searches a dwelling
+          q.housed[i] = h;
+        }
+        if (!housing::searching(h)) continue;
+        if (q.search[i] < UINT8_MAX) ++q.search[i];
+        double w = 1.0;
+        if (q.nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman) &&
+            !(employed_removes_penalty &&
+              q.status[i] == static_cast<std::uint8_t>(Status::kEmployed))) {
+          w = penalised;
+        }
+        const std::size_t d = q.district[i];
+        rng::Draw draw = stream(q.key[i]);
+        if (!(draw.uniform() < -std::expm1(-rate[d] * w))) continue;
+        emit(static_cast<std::uint32_t>(d), draw.uniform(), q.key[i], i);
+      }
+    });
+
+    // 3. At most as many as the usable stock can house (adults hold per_adult dwellings).
+    capacity_.assign(nd, 0);
+    for (std::size_t d = 0; d < nd; ++d) {
+      const double fits = std::max(0.0, H.districts[d].usable) / per_adult;
+      capacity_[d] = static_cast<std::size_t>(std::floor(fits));
+    }
+    // 4. Apply.
+    for (const std::uint32_t row : market_.clear(ctx, capacity_)) {
+      const std::size_t d = rows.district[row];
+      H.flow(d, Flows::kLettings) += 1.0;
+      H.flow(d, Flows::kSearchMonths) += rows.search[row];
+      rows.search[row] = 0;
+      if (rows.age[row] >= adult_months) {
+        rows.housed[row] = housing::kOwnCode;
+        H.districts[d].usable -= per_adult;
+        H.districts[d].occupied += per_adult;
+        H.flow(d, Flows::kTaken) += per_adult;
+      } else {
+        rows.housed[row] = housing::kDependentCode;
+      }
+    }
+  }
+
+ private:
+  ModelState& s_;
+  sim::CellMarket market_;
+  std::vector<std::size_t> capacity_;
+  std::vector<double> rate_;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Stage> make_housing_stage(ModelState& state) {
+  return std::make_unique<HousingStage>(state);
+}
+
+}  // namespace brocken::migration
