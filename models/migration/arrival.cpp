@@ -136,14 +136,24 @@ class ArrivalStage final : public sim::Stage {
       status = Status::kEmployed;  // a job offer comes with the move (Blue Card: required)
     }
     a.span(c.status)[i] = static_cast<std::uint8_t>(status);
-    // Occupation group: an arrival with a job takes an open vacancy of the district (group in
-    // proportion to the open vacancies); the others search in the district's mix for their
-    // nationality group (labour/labour.hpp).
+    // Occupation group: an arrival with a job takes an open registered vacancy of the district
+    // (group in proportion to the open vacancies) if the job was registered with the BA, which
+    // holds for the registered share of all vacancies (labour.replacement_share, BIBB); the
+    // others' jobs are in the district's employee mix. Arrivals without a job search in the
+    // district's mix of the unemployed for their nationality group (labour/labour.hpp). The
+    // registration is decided by the same uniform as the job: u_job below the employed share
+    // times the registered share (or, in the pipeline, below the registered share).
     const double u_group = draw.uniform();
     const bool is_foreign = nat != Nationality::kGerman;
-    if (status == Status::kEmployed) {
+    const double registered = p.labour.replacement_share;
+    const bool registered_job =
+        skilled ? u_job < registered : u_job < p.arrival.arrivals_employed_share * registered;
+    if (status == Status::kEmployed && registered_job) {
       a.span(c.occupation)[i] = s_.labour.take_vacancy(d, is_foreign, u_group);
       s_.flow(d, MonthFlows::kHires) += 1.0;
+    } else if (status == Status::kEmployed) {
+      a.span(c.occupation)[i] =
+          s_.labour.draw_group(s_.labour.employed_cdf, d, is_foreign, u_group);
     } else {
       a.span(c.occupation)[i] = s_.labour.draw_group(
           status == Status::kUnemployed ? s_.labour.unemployed_cdf : s_.labour.employed_cdf, d,

@@ -42,6 +42,32 @@ std::size_t group_index(const RegionData& r, const std::string& name, const char
   throw io::ArchiveError(fmt::format("entry '{}' {}", entry, what));
 }
 
+/// Share of the free streams' arrivals of working age (from the uniform ages within each band).
+double arrival_working_age_share(const ModelState& s) {
+  const auto& pa = s.params.arrival;
+  const int entry_months = static_cast<int>(s.params.demography.labour_entry_age_years * 12.0);
+  const int retire_months = s.retirement_months(0, s.retirement_months(0, 0));
+  double share = 0;
+  for (int b = 0; b < kAgeBands; ++b) {
+    const int lo = age_band_lower(b) * 12;
+    const int hi = (b + 1 < kAgeBands ? age_band_lower(b + 1) : pa.oldest_arrival_age_years) * 12;
+    const int overlap = std::max(0, std::min(hi, retire_months) - std::max(lo, entry_months));
+    share += pa.age_band_shares[static_cast<std::size_t>(b)] * static_cast<double>(overlap) /
+             static_cast<double>(hi - lo);
+  }
+  return share;
+}
+
+/// Arrivals of the free streams who come with a job registered with the BA, a month (model units;
+/// the registered share of all vacancies is labour.replacement_share). The skilled pipeline is
+/// empty at the start and left out.
+double job_arrivals_per_month(const ModelState& s) {
+  const auto& pa = s.params.arrival;
+  return (pa.from_germany_per_year + pa.from_abroad_per_year) / 12.0 * s.scale *
+         arrival_working_age_share(s) * pa.arrivals_employed_share *
+         s.params.labour.replacement_share;
+}
+
 }  // namespace
 
 double LabourState::open_in(std::size_t d) const {
@@ -132,16 +158,34 @@ void derive_labour(ModelState& s) {
   // and the cell's vacancies complete after mean_completed_months(h_c) on average. A group's
   // completed duration is the mean over its cells weighted by their inflows (= completions).
   const double alpha = p.matching_elasticity;
+  // Arrivals of the free streams who come with a job take open vacancies before the month's
+  // matching (arrival.cpp, take_vacancy): per district a share theta_d = J_d / V_d of the open
+  // stock, J_d their number a month, V_d the district's vacancies. Every cell of the district
+  // loses the same share (the arrival picks a cell in proportion to its open vacancies).
+  L.take_share.assign(nd, 0.0);
+  {
+    double v_total = 0;
+    std::vector<double> v_d(nd, 0.0);
+    for (std::size_t c = 0; c < nd * ng; ++c) v_d[c / ng] += cells[c].vacancies * s.scale;
+    for (const double v : v_d) v_total += v;
+    const double job_arrivals = job_arrivals_per_month(s);
+    for (std::size_t d = 0; d < nd; ++d) {
+      L.take_share[d] =
+          v_d[d] > 0 ? std::min(0.9, job_arrivals * s.arrival_share[d] / v_d[d]) : 0.0;
+    }
+    (void)v_total;
+  }
   struct CellFit {
     double h = 0, inflow = 0;
   };
-  const auto fit_cell = [&](double a, double u, double v) {
+  const auto fit_cell = [&](double a, double u, double v, double theta) {
     CellFit f;
     if (!(v > 0)) return f;
     // The searchers when matching runs are the month-end unemployed plus those the month's
-    // matches will take (separations, entrants and arrivals search in the month they come).
+    // matches will take (separations, entrants and arrivals search in the month they come);
+    // the vacancies then open are what the arrivals left of the month-end stock plus the new.
     const auto rhs = [&](double h) {
-      const double w = v + v / steady_state_stock(1.0, h, max_age);
+      const double w = v * (1.0 - theta) + v / steady_state_stock(1.0, h, max_age, theta);
       return u > 0 ? std::min(1.0, a * std::pow(u + h * w, alpha) * std::pow(w, -alpha)) : 0.0;
     };
     double lo = 0.0, hi = 1.0;  // h - rhs(h) rises with h
@@ -150,16 +194,16 @@ void derive_labour(ModelState& s) {
       (mid - rhs(mid) < 0 ? lo : hi) = mid;
     }
     f.h = 0.5 * (lo + hi);
-    f.inflow = v / steady_state_stock(1.0, f.h, max_age);
+    f.inflow = v / steady_state_stock(1.0, f.h, max_age, theta);
     return f;
   };
   const auto group_months = [&](std::size_t g, double a) {
     double closed = 0, sum = 0;
     for (std::size_t d = 0; d < nd; ++d) {
       const LabourCell& c = cells[d * ng + g];
-      const CellFit f = fit_cell(a, c.unemployed * s.scale, c.vacancies * s.scale);
+      const CellFit f = fit_cell(a, c.unemployed * s.scale, c.vacancies * s.scale, L.take_share[d]);
       closed += f.inflow;
-      sum += f.inflow * mean_completed_months(f.h, max_age);
+      sum += f.inflow * mean_completed_months(f.h, max_age, L.take_share[d]);
     }
     return closed > 0 ? sum / closed : 0.0;
   };
@@ -200,9 +244,10 @@ void derive_labour(ModelState& s) {
       if (!(own[g] > 0)) L.efficiency[g] = efficiency_for_months(g, months_of(rest_days));
       for (std::size_t d = 0; d < nd; ++d) {
         const LabourCell& c = cells[d * ng + g];
-        const CellFit f = fit_cell(L.efficiency[g], c.unemployed * s.scale, c.vacancies * s.scale);
+        const CellFit f = fit_cell(L.efficiency[g], c.unemployed * s.scale, c.vacancies * s.scale,
+                                   L.take_share[d]);
         closed += f.inflow;
-        sum += f.inflow * mean_completed_months(f.h, max_age) * kDaysPerMonth;
+        sum += f.inflow * mean_completed_months(f.h, max_age, L.take_share[d]) * kDaysPerMonth;
       }
     }
     return closed > 0 ? sum / closed : rest_days;
@@ -247,11 +292,12 @@ void derive_labour(ModelState& s) {
   L.flows.assign(nd * ng * CellFlows::kCount, 0.0);
   L.fill_probability.assign(nd * ng, 0.0);
   for (std::size_t c = 0; c < nd * ng; ++c) {
-    const CellFit f =
-        fit_cell(L.efficiency[c % ng], cells[c].unemployed * s.scale, cells[c].vacancies * s.scale);
+    const double theta = L.take_share[c / ng];
+    const CellFit f = fit_cell(L.efficiency[c % ng], cells[c].unemployed * s.scale,
+                               cells[c].vacancies * s.scale, theta);
     L.fill_probability[c] = f.h;
     L.inflow[c] = f.inflow;
-    L.vacancies[c].fill_steady_state(f.inflow, f.h);
+    L.vacancies[c].fill_steady_state(f.inflow, f.h, theta);
   }
 
   L.regulated_share.assign(ng, 0.0);
@@ -279,7 +325,8 @@ void derive_labour(ModelState& s) {
   L.expected_matches.assign(ng, 0.0);
   for (std::size_t c = 0; c < nd * ng; ++c) {
     L.expected_matches[c % ng] +=
-        L.fill_probability[c] * (cells[c].vacancies * s.scale + L.inflow[c]);
+        L.fill_probability[c] *
+        (cells[c].vacancies * s.scale * (1.0 - L.take_share[c / ng]) + L.inflow[c]);
   }
 }
 
@@ -299,7 +346,7 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
     const std::size_t d = district[i];
     rng::Draw draw(run, key[i], -1, kOccupation);
     const auto st = static_cast<Status>(status[i]);
-    occupation[i] = L.draw_group(st == Status::kUnemployed ? L.unemployed_cdf : L.employed_cdf, d,
+    occupation[i] = L.draw_group(st == Status::kEmployed ? L.employed_cdf : L.unemployed_cdf, d,
                                  foreign, draw.uniform());
     unemployed += st == Status::kUnemployed ? 1.0 : 0.0;
     inactive += st == Status::kInactive ? 1.0 : 0.0;
@@ -337,29 +384,12 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
     if (status[i] != static_cast<std::uint8_t>(Status::kEmployed)) continue;
     exits[L.cell(district[i], occupation[i])] += exit_probability(i);
   }
-  // Arrivals of the free streams who come with a job, per month and district (from the uniform
-  // ages within each band), spread over the district's cells like its open vacancies.
+  // The steady inflow of derive_labour already replaces what arrivals with a job take.
   const auto& pa = s.params.arrival;
   const int entry_months = static_cast<int>(s.params.demography.labour_entry_age_years * 12.0);
-  const int retire_months = s.retirement_months(0, s.retirement_months(0, 0));
-  double working_age_share = 0;
-  for (int b = 0; b < kAgeBands; ++b) {
-    const int lo = age_band_lower(b) * 12;
-    const int hi = (b + 1 < kAgeBands ? age_band_lower(b + 1) : pa.oldest_arrival_age_years) * 12;
-    const int overlap = std::max(0, std::min(hi, retire_months) - std::max(lo, entry_months));
-    working_age_share += pa.age_band_shares[static_cast<std::size_t>(b)] *
-                         static_cast<double>(overlap) / static_cast<double>(hi - lo);
-  }
-  const double job_arrivals = (pa.from_germany_per_year + pa.from_abroad_per_year) / 12.0 *
-                              s.scale * working_age_share * pa.arrivals_employed_share;
-  for (std::size_t d = 0; d < L.districts; ++d) {
-    const double open = L.open_in(d);
-    for (std::size_t g = 0; g < L.groups; ++g) {
-      const std::size_t cl = L.cell(d, g);
-      const double takes =
-          open > 0 ? job_arrivals * s.arrival_share[d] * L.vacancies[cl].total() / open : 0.0;
-      L.inflow[cl] = std::max(0.0, L.inflow[cl] + takes - p.replacement_share * exits[cl]);
-    }
+  const double working_age_share = arrival_working_age_share(s);
+  for (std::size_t cl = 0; cl < L.districts * L.groups; ++cl) {
+    L.inflow[cl] = std::max(0.0, L.inflow[cl] - p.replacement_share * exits[cl]);
   }
 
   // Flows of the unemployed at the start, per occupation group, so that each group's registered
@@ -368,9 +398,9 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
   //    the monthly probability of leaving unemployment o = 1 - share^(1/12), of which the
   //    registered matches take M/U; the rest x = o - M/U leaves for jobs not registered with the
   //    BA (to_job) or for inactivity (to_inactive); plus retirement, death and departure;
-  //  - inflows: separations s_g E_g, labour-market entrants (their groups from the employee
-  //    mix), arrivals without a job (from the unemployed mix), re-entry from inactivity (which
-  //    balances to_inactive);
+  //  - inflows: separations s_g E_g, labour-market entrants and arrivals without a job (their
+  //    target groups from the unemployed mix), re-entry from inactivity (which balances
+  //    to_inactive);
   //  - the separations of all groups sum to the observed `separations_per_month`, which fixes
   //    the split of x; each group's s_g then balances the group.
   const std::size_t ng = L.groups;
@@ -388,7 +418,7 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
   for (std::size_t i = 0; i < n; ++i) {
     const bool foreign = nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman);
     if (age[i] + 1 == entry_months) {
-      add_expected(entrants_g, L.employed_cdf, district[i], foreign,
+      add_expected(entrants_g, L.unemployed_cdf, district[i], foreign,
                    s.params.demography.labour_entry_participation);
     }
     const auto st = static_cast<Status>(status[i]);

@@ -54,8 +54,11 @@ struct LabourState {
   std::vector<double> carry;             ///< fractional matches carried to the next month [cell]
   std::vector<double> efficiency;        ///< A of the matching function [group]
   std::vector<double> fill_probability;  ///< h at the start [cell] (the calibration's steady state)
-  double common_duration_days = 0;       ///< calibrated duration of the groups without their own
-  std::vector<double> regulated_share;   ///< [group]
+  /// Share of a district's open vacancies that arrivals with a job take a month [district]
+  /// (the calibration's steady state; the stage takes whole vacancies as arrivals come).
+  std::vector<double> take_share;
+  double common_duration_days = 0;      ///< calibrated duration of the groups without their own
+  std::vector<double> regulated_share;  ///< [group]
   /// Occupation mixes by district and nationality (0 German, 1 foreign): the shares of the
   /// employees and of the unemployed in each group, as cumulative distributions [(d*2+n)*groups+g].
   std::vector<double> employed_cdf;

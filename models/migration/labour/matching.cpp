@@ -23,12 +23,15 @@ double efficiency_for(double target, double alpha, double u, double v) {
   return target / (std::pow(u, alpha) * std::pow(v, 1.0 - alpha));
 }
 
-double mean_completed_months(double h, int max_age) {
+double mean_completed_months(double h, int max_age, double theta) {
   double mean = 0;
   double open = 1.0;  // share of a cohort still open at the start of age a
   for (int a = 0; a < max_age; ++a) {
-    mean += open * h * (a + 0.5);
-    open *= 1.0 - h;
+    // From age 1 on, arrivals with a job take theta of what is open before matching runs.
+    const double taken = a > 0 ? open * theta : 0.0;
+    const double filled = (open - taken) * h;
+    mean += (taken + filled) * (a + 0.5);
+    open -= taken + filled;
   }
   return mean + open * max_age;
 }
@@ -54,23 +57,25 @@ double fill_probability_for(double months, int max_age) {
   return 0.5 * (lo + hi);
 }
 
-double steady_state_stock(double inflow, double h, int max_age) {
-  // inflow * sum_{a=1}^{max_age-1} (1 - h)^a, summed in closed form (a geometric series).
-  if (max_age < 2) return 0.0;
-  if (!(h > 0)) return inflow * (max_age - 1);
-  const double q = 1.0 - h;
-  double qn = 1.0;  // q^(max_age - 1), by multiplication (max_age is small)
-  for (int a = 1; a < max_age; ++a) qn *= q;
-  return inflow * q * (1.0 - qn) / h;
+double steady_state_stock(double inflow, double h, int max_age, double theta) {
+  // inflow * sum_{a=1}^{max_age-1} of the survivors at the end of age a - 1: (1 - h) after the
+  // first month, then (1 - theta)(1 - h) a month.
+  double stock = 0;
+  double open = inflow * (1.0 - h);
+  for (int a = 1; a < max_age; ++a) {
+    stock += open;
+    open *= (1.0 - theta) * (1.0 - h);
+  }
+  return stock;
 }
 
-void VacancyStock::fill_steady_state(double inflow, double h) {
-  // At the end of a month, age a (1 <= a < max_age) holds the survivors of a fills.
-  double open = inflow;
+void VacancyStock::fill_steady_state(double inflow, double h, double theta) {
+  // At the end of a month, age a (1 <= a < max_age) holds the survivors of a months.
+  double open = inflow * (1.0 - h);
   std::fill(open_.begin(), open_.end(), 0.0);
   for (std::size_t a = 1; a < open_.size(); ++a) {
-    open *= 1.0 - h;
     open_[a] = open;
+    open *= (1.0 - theta) * (1.0 - h);
   }
 }
 

@@ -25,8 +25,10 @@ double matches(double a, double alpha, double u, double v);
 double efficiency_for(double target, double alpha, double u, double v);
 
 /// @brief Mean completed duration (months) of vacancies filled with monthly probability h and
-/// withdrawn at `max_age` months, in the steady state of constant inflow.
-double mean_completed_months(double h, int max_age);
+/// withdrawn at `max_age` months, in the steady state of constant inflow. `theta`: the share of
+/// the open vacancies (aged one month or more) that arrivals with a job take at the start of
+/// each month, before matching (arrival.cpp, LabourState::take_vacancy).
+double mean_completed_months(double h, int max_age, double theta = 0.0);
 
 /// @brief Monthly fill probability h for which mean_completed_months(h, max_age) == months
 /// (bisection to 1e-12). Throws std::invalid_argument when no h in (0, 1] gives that duration
@@ -34,8 +36,9 @@ double mean_completed_months(double h, int max_age);
 double fill_probability_for(double months, int max_age);
 
 /// @brief Open vacancies at the end of a month in the steady state of `inflow` new vacancies a
-/// month, filled with probability h and withdrawn at `max_age` months.
-double steady_state_stock(double inflow, double h, int max_age);
+/// month, filled with probability h (and taken by arrivals with share `theta`, see
+/// mean_completed_months) and withdrawn at `max_age` months.
+double steady_state_stock(double inflow, double h, int max_age, double theta = 0.0);
 
 /// @brief Registered vacancies of one labour-market cell, by age in months.
 class VacancyStock {
@@ -43,8 +46,9 @@ class VacancyStock {
   VacancyStock() = default;
   explicit VacancyStock(int max_age) : open_(static_cast<std::size_t>(max_age), 0.0) {}
 
-  /// @brief Steady state of `inflow` a month at fill probability h (the start of a run).
-  void fill_steady_state(double inflow, double h);
+  /// @brief Steady state of `inflow` a month at fill probability h and arrivals' share `theta`
+  /// (the start of a run).
+  void fill_steady_state(double inflow, double h, double theta = 0.0);
   /// @brief Open vacancies (all ages).
   [[nodiscard]] double total() const noexcept;
   /// @brief Adds new vacancies (age 0).

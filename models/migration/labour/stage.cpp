@@ -46,7 +46,17 @@ class LabourStage final : public sim::Stage {
     const rng::DecisionStream s_separation = ctx.stream(labour::kSeparation);
     const rng::DecisionStream s_flow = ctx.stream(labour::kFlow);
     const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
-    const double to_job = L.to_job;
+    // The trend of labour demand (registered vacancy inflow) from the start to the end of
+    // vacancy_inflow_change_until_year: it scales the exogenous registered vacancies and, as
+    // registered vacancies are a fixed share of all, the jobs not registered with the BA that the
+    // unemployed take.
+    const int start_index = s_.start.index();
+    const int until_index = (p.vacancy_inflow_change_until_year + 1) * 12;  // January after
+    const int trend_months =
+        std::max(0, std::min(start_index + ctx.tick, until_index) - start_index);
+    const double trend =
+        std::pow(1.0 + p.vacancy_inflow_change_per_year, static_cast<double>(trend_months) / 12.0);
+    const double to_job = L.to_job * trend;
     const double to_inactive = L.to_job + L.to_inactive;
     const double reentry = L.reentry;
     const auto tallies =
@@ -58,7 +68,7 @@ class LabourStage final : public sim::Stage {
             const bool foreign = q.nationality[i] != kGerman;
             // Entrants this month get a group from the district's employee mix.
             if (q.age[i] == entry) {
-              q.occupation[i] = L.draw_group(L.employed_cdf, q.district[i], foreign,
+              q.occupation[i] = L.draw_group(L.unemployed_cdf, q.district[i], foreign,
                                              s_occupation(q.key[i]).uniform());
             }
             const std::size_t cl = L.cell(q.district[i], q.occupation[i]);
@@ -85,12 +95,6 @@ class LabourStage final : public sim::Stage {
         });
 
     // 2. New vacancies per cell.
-    const int start_index = s_.start.index();
-    const int until_index = (p.vacancy_inflow_change_until_year + 1) * 12;  // January after
-    const int trend_months =
-        std::max(0, std::min(start_index + ctx.tick, until_index) - start_index);
-    const double trend =
-        std::pow(1.0 + p.vacancy_inflow_change_per_year, static_cast<double>(trend_months) / 12.0);
     for (std::size_t d = 0; d < nd; ++d) {
       double employed_d = 0;
       for (std::size_t g = 0; g < ng; ++g) employed_d += tallies[L.cell(d, g) * 2];

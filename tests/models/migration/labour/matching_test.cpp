@@ -91,5 +91,43 @@ TEST(Matching, StockDynamicsReachTheSteadyStateAndItsDuration) {
   }
 }
 
+TEST(Matching, ArrivalsTakingAShareFirstShortenDurationsAsTheStockDynamicsSay) {
+  // Arrivals with a job take a share theta of the open stock at the start of each month
+  // (LabourState::take_vacancy, before new vacancies come and matching runs). Iterating that
+  // month from empty gives the stock, the completed durations and the balance that
+  // steady_state_stock, mean_completed_months and fill_steady_state compute in closed form.
+  const double inflow = 250;
+  const double h = 0.05;
+  const double theta = 0.04;
+  const int max_age = 12;
+  VacancyStock s(max_age);
+  double months = 0, closed = 0;
+  for (int t = 0; t < 80; ++t) {
+    months = 0;
+    closed = 0;
+    const double taken = theta * s.total();
+    months += s.fill(taken);
+    closed += taken;
+    s.add(inflow);
+    const double n = h * s.total();
+    months += s.fill(n);
+    closed += n;
+    const double withdrawn = s.age_one_month();
+    months += withdrawn * max_age;
+    closed += withdrawn;
+  }
+  EXPECT_NEAR(s.total(), steady_state_stock(inflow, h, max_age, theta), 1e-6);
+  EXPECT_NEAR(months / closed, mean_completed_months(h, max_age, theta), 1e-6);
+  EXPECT_NEAR(closed, inflow, 1e-6);
+  VacancyStock direct(max_age);
+  direct.fill_steady_state(inflow, h, theta);
+  for (int a = 0; a < max_age; ++a) {
+    EXPECT_NEAR(direct.by_age()[static_cast<std::size_t>(a)],
+                s.by_age()[static_cast<std::size_t>(a)], 1e-6);
+  }
+  // Taking vacancies shortens what is left to complete: below the duration without arrivals.
+  EXPECT_LT(mean_completed_months(h, max_age, theta), mean_completed_months(h, max_age) - 1.0);
+}
+
 }  // namespace
 }  // namespace brocken::migration::labour
