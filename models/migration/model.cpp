@@ -267,14 +267,53 @@ class ReportStage final : public sim::Stage {
   }
 
  private:
+  /// Fills the census slots of one district that take_census() derives from its joint counts:
+  /// `status` by (occupation group, employed / unemployed / neither, nationality), `person` by
+  /// (qualification, working age, housing code, newcomer below B1), and the age bands (by band, sex
+  /// and nationality) already in `row`.
+  /// Joint (qualification 4 x working age 2 x housing code 4 x newcomer 2) counts per district.
+  static constexpr std::size_t kPersonCodes = 64;
+  static void derive_slots(std::uint32_t* row, const std::uint32_t* status,
+                           const std::uint32_t* person, const Census& shape) {
+    const std::size_t occ_off = shape.occupation_offset();
+    const std::size_t nat_off = shape.employed_nationality_offset();
+    for (std::size_t b = 0; b < shape.age_bands * 2; ++b) {
+      for (std::size_t n = 0; n < 3; ++n) {
+        const std::uint32_t v = row[Census::kBands + b * 3 + n];
+        row[Census::kPopulation] += v;
+        if (n != 0) row[Census::kForeign] += v;
+      }
+    }
+    for (std::size_t g = 0; g < shape.groups; ++g) {
+      for (std::size_t n = 0; n < 3; ++n) {
+        const std::uint32_t employed = status[(g * 3 + 0) * 3 + n];
+        const std::uint32_t unemployed = status[(g * 3 + 1) * 3 + n];
+        row[Census::kEmployed] += employed;
+        row[Census::kUnemployed] += unemployed;
+        if (n != 0) row[Census::kForeignUnemployed] += unemployed;
+        row[occ_off + g * 2] += employed;
+        row[occ_off + g * 2 + 1] += unemployed;
+        row[nat_off + n] += employed;
+      }
+    }
+    for (std::size_t k = 0; k < kPersonCodes; ++k) {
+      const std::uint32_t v = person[k];
+      const auto housed = static_cast<std::uint8_t>((k >> 1U) & 3U);
+      row[Census::kQualification + k / 16] += v;
+      if ((k & 8U) != 0) row[Census::kWorkingAge] += v;
+      if (housing::searching(housed)) row[Census::kSearchers] += v;
+      if (housed == housing::kTemporaryCode) row[Census::kTemporaryHousing] += v;
+      if (housed == housing::kOwnCode) row[Census::kOwnHousehold] += v;
+      if ((k & 1U) != 0) row[Census::kNewcomersBelowB1] += v;
+    }
+  }
+
   Census take_census(sim::StepContext& ctx) {
     const PersonRows rows(*ctx.agents, s_.cols);
     Census census;
     census.districts = s_.n_districts();
     census.age_bands = bands_.size();
     census.groups = s_.labour.groups;
-    const std::size_t occ_off = census.occupation_offset();
-    const std::size_t nat_off = census.employed_nationality_offset();
     const std::size_t nd = census.districts;
     const std::size_t per = census.per_district();
     std::vector<int> band_of(130, 0);
@@ -283,23 +322,47 @@ class ReportStage final : public sim::Stage {
         if (static_cast<int>(y) >= bands_[b]) band_of[y] = static_cast<int>(b);
       }
     }
+    // By age in months (every value of the column), this month: the output age band and whether
+    // the age is working age (the retirement age depends on the cohort, i.e. on the tick), so that
+    // the loop below reads one table instead of dividing and looking up the cohort per person.
     const int entry_months = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
-    const RetirementTable retirement_table = s_.retirement_table(ctx.tick);
+    const RetirementTable retirement_months = s_.retirement_table(ctx.tick);
+    const std::size_t top_year = band_of.size() - 1;
+    age_table_.resize(static_cast<std::size_t>(INT16_MAX) + 1);
+    for (std::size_t a = 0; a < age_table_.size(); ++a) {
+      const int age = static_cast<int>(a);
+      const auto band = static_cast<std::uint32_t>(band_of[std::min(a / 12, top_year)]);
+      const auto working =
+          static_cast<std::uint32_t>(age >= entry_months && age < retirement_months(age));
+      age_table_[a] = band << 1U | working;
+    }
     const std::size_t cells = nd * per;
+    // The loop counts into a block-local scratch table: per district, the census's own slots
+    // (those counted directly, like the age bands) and two joint counts from which the other
+    // slots are derived at the end of the block, so that a person updates four counters instead
+    // of one per slot: (occupation group, employed / unemployed / neither, nationality) and
+    // (qualification, working age, housing code, newcomer below B1).
+    const std::size_t groups = census.groups;
+    const std::size_t status_off = per;
+    const std::size_t person_off = status_off + groups * 9;
+    const std::size_t span = person_off + kPersonCodes;
+    const std::size_t scratch = nd * span;
     auto t = ctx.for_agents(cells + 1, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
       // Locals, so that they stay in registers (see PersonRows).
       const PersonRows p = rows;
-      const RetirementTable retirement_months = retirement_table;
-      const int entry = entry_months;
-      const int* const band = band_of.data();
-      const std::size_t top_year = band_of.size() - 1;
+      const std::uint32_t* const by_age = age_table_.data();
+      const std::size_t scratch_cells = scratch;
+      const std::size_t district_span = span;
+      const std::size_t status_at = status_off;
+      const std::size_t person_at = person_off;
+      const std::size_t n_districts = nd;
       constexpr auto kEmployedCode = static_cast<std::uint8_t>(Status::kEmployed);
       constexpr auto kUnemployedCode = static_cast<std::uint8_t>(Status::kUnemployed);
       // Integer counts in kLanes interleaved copies: consecutive persons (often of the same
       // district and age band) update different copies, so their additions do not wait for each
       // other. The sums are exact integers, equal to adding 1.0 (or the age) in any order.
       constexpr std::size_t kLanes = 4;
-      std::vector<std::uint32_t> count(kLanes * cells, 0);
+      std::vector<std::uint32_t> count(kLanes * scratch_cells, 0);
       std::vector<std::uint64_t> age_sum(kLanes * nd, 0);
       std::uint32_t* const counts = count.data();
       std::uint64_t* const age_sums = age_sum.data();
@@ -312,41 +375,34 @@ class ReportStage final : public sim::Stage {
         const std::size_t lane = i % kLanes;
         const std::size_t d = p.district[i];
         const int age = p.age[i];
-        std::uint32_t* row = counts + lane * cells + d * per;
+        const std::uint32_t age_code = by_age[static_cast<std::uint16_t>(age)];
+        std::uint32_t* row = counts + lane * scratch_cells + d * district_span;
         // Bitwise & instead of &&: no branches on the (scattered) labour status.
+        const std::uint8_t nat = p.nationality[i];
         const auto employed = static_cast<std::uint32_t>(p.status[i] == kEmployedCode);
         const auto unemployed = static_cast<std::uint32_t>(p.status[i] == kUnemployedCode);
-        const auto foreign = static_cast<std::uint32_t>(
-            p.nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman));
-        row[Census::kPopulation] += 1;
-        row[Census::kForeign] += foreign;
-        row[Census::kEmployed] += employed;
-        row[Census::kUnemployed] += unemployed;
-        row[Census::kWorkingAge] += static_cast<std::uint32_t>(age >= entry) &
-                                    static_cast<std::uint32_t>(age < retirement_months(age));
-        row[Census::kSearchers] += static_cast<std::uint32_t>(housing::searching(p.housed[i]));
-        row[Census::kTemporaryHousing] +=
-            static_cast<std::uint32_t>(p.housed[i] == housing::kTemporaryCode);
-        row[Census::kOwnHousehold] += static_cast<std::uint32_t>(p.housed[i] == housing::kOwnCode);
-        row[Census::kForeignUnemployed] += foreign & unemployed;
-        row[Census::kNewcomersBelowB1] += foreign & static_cast<std::uint32_t>(p.here[i] >= 0) &
-                                          static_cast<std::uint32_t>(p.here[i] < 36) &
-                                          static_cast<std::uint32_t>(p.language[i] < 3);
-        const std::size_t y = std::min<std::size_t>(static_cast<std::size_t>(age / 12), top_year);
-        age_sums[lane * nd + d] += static_cast<std::uint64_t>(age);
-        row[Census::kQualification + p.qualification[i]] += 1;
-        row[Census::kBands + (static_cast<std::size_t>(band[y]) * 2 + p.sex[i]) * 3 +
-            p.nationality[i]] += 1;
-        row[occ_off + p.occupation[i] * 2u] += employed;
-        row[occ_off + p.occupation[i] * 2u + 1] += unemployed;
-        row[nat_off + p.nationality[i]] += employed;
+        const auto foreign =
+            static_cast<std::uint32_t>(nat != static_cast<std::uint8_t>(Nationality::kGerman));
+        const std::uint32_t newcomer = foreign & static_cast<std::uint32_t>(p.here[i] >= 0) &
+                                       static_cast<std::uint32_t>(p.here[i] < 36) &
+                                       static_cast<std::uint32_t>(p.language[i] < 3);
+        age_sums[lane * n_districts + d] += static_cast<std::uint64_t>(age);
+        row[Census::kBands + (static_cast<std::size_t>(age_code >> 1U) * 2 + p.sex[i]) * 3 + nat] +=
+            1;
+        row[status_at + (p.occupation[i] * 3u + 2u - 2u * employed - unemployed) * 3u + nat] += 1;
+        row[person_at + p.qualification[i] * 16u + (age_code & 1U) * 8u + p.housed[i] * 2u +
+            newcomer] += 1;
+      }
+      for (std::size_t lane = 1; lane < kLanes; ++lane) {
+        for (std::size_t k = 0; k < scratch_cells; ++k) count[k] += count[lane * scratch_cells + k];
+        for (std::size_t d = 0; d < nd; ++d) age_sum[d] += age_sum[lane * nd + d];
       }
       auto tl = fx.tally();
-      for (std::size_t lane = 0; lane < kLanes; ++lane) {
-        for (std::size_t k = 0; k < cells; ++k) tl[k] += count[lane * cells + k];
-        for (std::size_t d = 0; d < nd; ++d) {
-          tl[d * per + Census::kAgeMonthsSum] += static_cast<double>(age_sum[lane * nd + d]);
-        }
+      for (std::size_t d = 0; d < nd; ++d) {
+        std::uint32_t* row = counts + d * district_span;
+        derive_slots(row, row + status_at, row + person_at, census);
+        for (std::size_t k = 0; k < per; ++k) tl[d * per + k] += row[k];
+        tl[d * per + Census::kAgeMonthsSum] += static_cast<double>(age_sum[d]);
       }
       tl[cells] += away;
     });
@@ -392,6 +448,7 @@ class ReportStage final : public sim::Stage {
   Series& out_;
   const policy::PolicyStage& policies_;
   std::vector<int> bands_;
+  std::vector<std::uint32_t> age_table_;  ///< by age in months: band << 1 | working age
   io::DimensionSizes sizes_;
   bool start_ = false;
 };
