@@ -267,12 +267,12 @@ class ReportStage final : public sim::Stage {
   }
 
  private:
+  /// Joint (qualification 4 x working age 2 x housing code 4 x newcomer 2) counts per district.
+  static constexpr std::size_t kPersonCodes = 64;
   /// Fills the census slots of one district that take_census() derives from its joint counts:
   /// `status` by (occupation group, employed / unemployed / neither, nationality), `person` by
   /// (qualification, working age, housing code, newcomer below B1), and the age bands (by band, sex
   /// and nationality) already in `row`.
-  /// Joint (qualification 4 x working age 2 x housing code 4 x newcomer 2) counts per district.
-  static constexpr std::size_t kPersonCodes = 64;
   static void derive_slots(std::uint32_t* row, const std::uint32_t* status,
                            const std::uint32_t* person, const Census& shape) {
     const std::size_t occ_off = shape.occupation_offset();
@@ -389,9 +389,10 @@ class ReportStage final : public sim::Stage {
         age_sums[lane * n_districts + d] += static_cast<std::uint64_t>(age);
         row[Census::kBands + (static_cast<std::size_t>(age_code >> 1U) * 2 + p.sex[i]) * 3 + nat] +=
             1;
-        row[status_at + (p.occupation[i] * 3u + 2u - 2u * employed - unemployed) * 3u + nat] += 1;
-        row[person_at + p.qualification[i] * 16u + (age_code & 1U) * 8u + p.housed[i] * 2u +
-            newcomer] += 1;
+        const std::size_t status_code = 2 - 2 * std::size_t{employed} - unemployed;
+        row[status_at + (std::size_t{p.occupation[i]} * 3 + status_code) * 3 + nat] += 1;
+        row[person_at + std::size_t{p.qualification[i]} * 16 + std::size_t{age_code & 1U} * 8 +
+            std::size_t{p.housed[i]} * 2 + newcomer] += 1;
       }
       for (std::size_t lane = 1; lane < kLanes; ++lane) {
         for (std::size_t k = 0; k < scratch_cells; ++k) count[k] += count[lane * scratch_cells + k];
