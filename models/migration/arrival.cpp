@@ -3,6 +3,8 @@
 // limited monthly capacity per district -> procedure of fixed duration -> entry). Serial: new rows
 // are appended in a fixed order (district, then stream, then sequence), and every attribute of a
 // new person is drawn from its own key, so the result does not depend on threads.
+#include "models/migration/arrival.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -188,6 +190,21 @@ class ArrivalStage final : public sim::Stage {
 };
 
 }  // namespace
+
+void derive_arrival(ModelState& s) {
+  const RegionData& r = *s.region;
+  double pop_total = 0, v_total = 0;
+  for (const auto& d : r.districts) {
+    pop_total += d.population_base;
+    v_total += d.vacancies;
+  }
+  s.arrival_share.assign(r.districts.size(), 0.0);
+  s.application_share.assign(r.districts.size(), 0.0);
+  for (std::size_t d = 0; d < r.districts.size(); ++d) {
+    s.arrival_share[d] = r.districts[d].population_base / pop_total;
+    s.application_share[d] = v_total > 0 ? r.districts[d].vacancies / v_total : s.arrival_share[d];
+  }
+}
 
 std::unique_ptr<sim::Stage> make_arrival_stage(ModelState& state) {
   return std::make_unique<ArrivalStage>(state);

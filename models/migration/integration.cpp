@@ -1,8 +1,12 @@
 // Integration of foreign residents (one agent-local kernel): German language level, social ties,
 // experienced discrimination and recognition of a foreign qualification (params.md §3-§5).
+#include "models/migration/integration.hpp"
+
 #include <algorithm>
+#include <cmath>
 
 #include "models/migration/stages.hpp"
+#include "models/migration/synth.hpp"
 
 namespace brocken::migration {
 namespace {
@@ -73,6 +77,21 @@ class IntegrationStage final : public sim::Stage {
 };
 
 }  // namespace
+
+InitialIntegration initial_integration(const IntegrationParams& p, int age_months,
+                                       rng::Draw& draw) {
+  InitialIntegration out;
+  const int months =
+      std::min(static_cast<int>(draw.below(kStartMonthsSinceArrivalSpread)), age_months);
+  out.months_here = static_cast<std::int16_t>(months);
+  out.ties = static_cast<float>(1.0 - std::pow(1.0 - p.ties_growth_per_month, months));
+  out.language = static_cast<std::uint8_t>(
+      std::min(4.0, std::floor(static_cast<double>(months) / p.language_months_per_level)));
+  const double still = p.initial_discrimination_share *
+                       std::pow(1.0 - 1.0 / p.discrimination_resolution_months, months);
+  out.discriminated = static_cast<std::uint8_t>(draw.uniform() < still ? 1 : 0);
+  return out;
+}
 
 std::unique_ptr<sim::Stage> make_integration_stage(ModelState& state) {
   return std::make_unique<IntegrationStage>(state);

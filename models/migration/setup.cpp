@@ -10,8 +10,10 @@
 
 #include <fmt/format.h>
 
+#include "models/migration/arrival.hpp"
 #include "models/migration/demography/life_table.hpp"
 #include "models/migration/departure.hpp"
+#include "models/migration/integration.hpp"
 #include "models/migration/relocation/rates.hpp"
 
 namespace brocken::migration {
@@ -53,98 +55,14 @@ std::size_t pick_open_age(const std::vector<double>& w, double u) {
 
 }  // namespace
 
-std::uint8_t draw_qualification(const ModelState& s, Status status, double u) noexcept {
-  const std::size_t group = status == Status::kEmployed ? 0 : status == Status::kUnemployed ? 1 : 2;
-  const auto& q = s.qualification_shares[group];
-  const Qualification level = u < q[0]          ? Qualification::kLow
-                              : u < q[0] + q[1] ? Qualification::kVocational
-                                                : Qualification::kAcademic;
-  return static_cast<std::uint8_t>(level);
-}
-
 void derive_rates(ModelState& s) {
-  const RegionData& r = *s.region;
+  // Each behaviour derives what it needs from the region data and its parameters. Order: the
+  // labour market uses the arrival shares; housing uses the fitted start population.
   demography::derive_demography(s);
-  // The register lists only the largest citizenships; the unclassified rest is split like the
-  // listed part (assumption, data/sachsen-anhalt/README.md).
-  const double eu_listed = r.latest("foreign_population_eu_listed");
-  const double listed = eu_listed + r.latest("foreign_population_third_country_listed");
-  if (!(listed > 0)) {
-    throw std::invalid_argument(
-        "state_figures.csv: foreign_population_eu_listed + "
-        "foreign_population_third_country_listed must be positive");
-  }
-  s.eu_share_of_foreign = eu_listed / listed;
-
-  // Registered vacancies and unemployed by district (the labour market itself: labour/).
-  double v_total = 0;
-  for (const auto& d : r.districts) {
-    v_total += d.vacancies;
-  }
-  const double employed_total = r.latest("persons_in_employment");
-
-  double pop_total = 0;
-  for (const auto& d : r.districts) pop_total += d.population_base;
-
-  // Persons in employment live where the unemployment rate says: residents employed in d =
-  // civilian labour force (unemployed / unemployment rate) - unemployed. Only their distribution
-  // over districts is used; the state total stays `persons_in_employment`. (Spreading it by
-  // svB at the workplace instead left almost no room for unemployment in the cities, which
-  // employ many commuters.)
-  std::vector<double> employed_residents(r.districts.size(), 0.0);
-  double residents_total = 0;
-  for (std::size_t d = 0; d < r.districts.size(); ++d) {
-    const District& dd = r.districts[d];
-    employed_residents[d] =
-        dd.unemployment_rate > 0 ? dd.unemployed / dd.unemployment_rate - dd.unemployed : 0.0;
-    residents_total += employed_residents[d];
-  }
-  if (residents_total <= 0) {
-    throw std::invalid_argument(
-        "district_structure.csv: no district has a positive unemployment rate");
-  }
-  // Where arrivals go: the free streams by population, skilled-worker applications by registered
-  // vacancies (where the jobs are); by population where no district reports vacancies.
-  s.arrival_share.assign(r.districts.size(), 0.0);
-  s.application_share.assign(r.districts.size(), 0.0);
-  for (std::size_t d = 0; d < r.districts.size(); ++d) {
-    s.arrival_share[d] = r.districts[d].population_base / pop_total;
-    s.application_share[d] = v_total > 0 ? r.districts[d].vacancies / v_total : s.arrival_share[d];
-  }
+  derive_arrival(s);
   relocation::derive(s);
-  // Qualification (Mikrozensus and BA; state_figures.csv). Employed: academic and without
-  // vocational qualification as printed, vocational the rest. Unemployed: helper level = low,
-  // skilled level = vocational, the rest (specialist and expert level) = academic. Everyone
-  // else: the population aged 15+.
-  {
-    const auto shares = [&](double low, double academic) {
-      return std::array<double, 3>{low, 1.0 - low - academic, academic};
-    };
-    const double u_low = r.latest("unemployed_share_helper_level") / 100.0;
-    const double u_voc = r.latest("unemployed_share_skilled_level") / 100.0;
-    s.qualification_shares = {
-        shares(r.latest("employed_share_without_vocational_qualification") / 100.0,
-               r.latest("employed_share_academic") / 100.0),
-        shares(u_low, 1.0 - u_low - u_voc),
-        shares(r.latest("population15plus_share_without_vocational_qualification") / 100.0,
-               r.latest("population15plus_share_academic") / 100.0)};
-    for (const auto& q : s.qualification_shares) {
-      for (const double x : q) {
-        if (x < 0 || x > 1) {
-          throw std::invalid_argument(
-              "state_figures.csv: qualification shares do not leave a share for vocational");
-        }
-      }
-    }
-  }
-  s.districts.assign(r.districts.size(), DistrictState{});
-  s.employed_share.assign(r.districts.size(), 0.0);
-  s.unemployed_share.assign(r.districts.size(), 0.0);
-  for (std::size_t d = 0; d < r.districts.size(); ++d) {
-    const District& dd = r.districts[d];
-    s.employed_share[d] = employed_total * employed_residents[d] / residents_total;  // persons
-    s.unemployed_share[d] = dd.unemployed;
-  }
+  s.districts.assign(s.region->districts.size(), DistrictState{});
+  labour::derive_residents(s);
   labour::derive_labour(s);
   housing::derive_housing(s);
 }
@@ -155,7 +73,6 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   const std::size_t nd = r.districts.size();
   const std::size_t ages = r.population_age_sex.size();
   const SyntheticPopulation& synth = *s.synth;
-  s.eu_share_of_foreign = synth.eu_share_of_foreign;
   constexpr std::size_t kSexes = SyntheticPopulation::kSexes;
   constexpr std::size_t kNat = SyntheticPopulation::kNationalities;
 
@@ -187,46 +104,22 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
     const int months = years * 12 + 6;
     return years >= entry_years && months < s.retirement_months(-1, months);
   };
-  // Employment and unemployment probabilities among the working-age population of each district
-  // and nationality group (German, foreign): the district's employed (residence concept) and
-  // registered unemployed, of which the foreign shares of the labour cells (svB employees,
-  // registered unemployed of the labour data year) are foreign.
-  const auto& cells = r.labour_year(p.labour.data_year);
-  const std::size_t ng = r.occupation_groups.size();
-  std::vector<double> employed_p(nd * 2, 0.0);
-  std::vector<double> unemployed_p(nd * 2, 0.0);
+  // The working-age population of each district by nationality group (German, foreign), at full
+  // scale, from which the labour market gives each person's chance to be employed or unemployed.
+  std::vector<std::array<double, 2>> working_age(nd, {0.0, 0.0});
   for (std::size_t d = 0; d < nd; ++d) {
-    std::array<double, 2> working_age{0, 0};
     for (std::size_t a = 0; a < ages; ++a) {
       if (!of_working_age(static_cast<int>(a))) continue;
       for (std::size_t sx = 0; sx < kSexes; ++sx) {
         for (std::size_t n = 0; n < kNat; ++n) {
-          working_age[n == 0 ? 0 : 1] += static_cast<double>(at(d, a, sx, n)) / s.scale;
+          working_age[d][n == 0 ? 0 : 1] += static_cast<double>(at(d, a, sx, n)) / s.scale;
         }
       }
     }
-    double emp = 0, emp_f = 0, un = 0, un_f = 0;
-    for (std::size_t g = 0; g < ng; ++g) {
-      const LabourCell& cell = cells[d * ng + g];
-      emp += cell.employees;
-      emp_f += cell.employees_foreign;
-      un += cell.unemployed;
-      un_f += cell.unemployed_foreign;
-    }
-    // The registered unemployed (a register count) come first; the employed fill what is left
-    // of the working-age population. What the foreign working-age population cannot hold goes
-    // to the Germans of the district.
-    const double w_f = working_age[1];
-    const double w_g = working_age[0];
-    const double u_f = std::min(s.unemployed_share[d] * (un > 0 ? un_f / un : 0.0), w_f);
-    const double e_f = std::min(s.employed_share[d] * (emp > 0 ? emp_f / emp : 0.0), w_f - u_f);
-    const double u_g = std::min(s.unemployed_share[d] - u_f, w_g);
-    const double e_g = std::min(s.employed_share[d] - e_f, w_g - u_g);
-    employed_p[d * 2] = w_g > 0 ? std::max(0.0, e_g / w_g) : 0.0;
-    unemployed_p[d * 2] = w_g > 0 ? std::max(0.0, u_g / w_g) : 0.0;
-    employed_p[d * 2 + 1] = w_f > 0 ? std::max(0.0, e_f / w_f) : 0.0;
-    unemployed_p[d * 2 + 1] = w_f > 0 ? std::max(0.0, u_f / w_f) : 0.0;
   }
+  const labour::StatusProbabilities status_p = labour::initial_status_probabilities(s, working_age);
+  const std::vector<double>& employed_p = status_p.employed;
+  const std::vector<double>& unemployed_p = status_p.unemployed;
 
   // Person-years L_x of the scaled life table from the open age on, per sex: the age
   // distribution inside the open group (90+ in the data) of a stationary population.
@@ -250,7 +143,6 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   auto discriminated = agents.span(c.discriminated);
   auto origin = agents.span(c.origin);
   auto qualification = agents.span(c.qualification);
-  const auto& ip = p.integration;
   std::size_t i = 0;
   for (std::size_t d = 0; d < nd; ++d) {
     for (std::size_t a = 0; a < ages; ++a) {
@@ -290,7 +182,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
             }
             if (status[i] != static_cast<std::uint8_t>(Status::kChild)) {
               qualification[i] =
-                  draw_qualification(s, static_cast<Status>(status[i]), draw.uniform());
+                  labour::draw_qualification(s, static_cast<Status>(status[i]), draw.uniform());
             }
             if (!foreign) {
               nationality[i] = static_cast<std::uint8_t>(Nationality::kGerman);
@@ -300,19 +192,11 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
               continue;
             }
             nationality[i] = static_cast<std::uint8_t>(n);
-            // Time since arrival is not in the data: uniform over the last ten years, capped by age
-            // (assumption, docs/model.md). Ties, language and discrimination follow from it as if
-            // the integration rules had run since arrival.
-            const int months =
-                std::min(static_cast<int>(draw.below(kStartMonthsSinceArrivalSpread)),
-                         static_cast<int>(age[i]));
-            here[i] = static_cast<std::int16_t>(months);
-            ties[i] = static_cast<float>(1.0 - std::pow(1.0 - ip.ties_growth_per_month, months));
-            language[i] = static_cast<std::uint8_t>(std::min(
-                4.0, std::floor(static_cast<double>(months) / ip.language_months_per_level)));
-            const double still = ip.initial_discrimination_share *
-                                 std::pow(1.0 - 1.0 / ip.discrimination_resolution_months, months);
-            discriminated[i] = static_cast<std::uint8_t>(draw.uniform() < still ? 1 : 0);
+            const InitialIntegration in = initial_integration(p.integration, age[i], draw);
+            here[i] = in.months_here;
+            ties[i] = in.ties;
+            language[i] = in.language;
+            discriminated[i] = in.discriminated;
           }
         }
       }

@@ -7,10 +7,6 @@
 
 namespace brocken::migration {
 
-/// @brief Qualification of an adult with labour-market status `status`, from a uniform `u`
-/// (shares in ModelState::qualification_shares: employed, unemployed, everyone else).
-std::uint8_t draw_qualification(const ModelState& s, Status status, double u) noexcept;
-
 /// @brief Fills the derived monthly rates and the districts' market state of `s` (needs
 /// s.params, s.region, s.scale).
 void derive_rates(ModelState& s);

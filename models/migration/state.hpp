@@ -143,7 +143,6 @@ struct ModelState {
   std::array<std::array<double, 3>, 3> qualification_shares{};
   std::vector<double> employed_share;    ///< employed residents at the start, by district (persons)
   std::vector<double> unemployed_share;  ///< registered unemployed at the start, by district
-  double eu_share_of_foreign = 0;
   std::array<double, 2> departure_norm{
       1.0, 1.0};  ///< mean departure multiplier (German, foreign) at the start
 

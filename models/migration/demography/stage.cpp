@@ -119,7 +119,8 @@ class DemographyStage final : public sim::Stage {
             // A qualification as the adult population has it (in reality acquired over the next
             // years; docs/model.md). Arrivals keep the one they came with.
             if (p.qualification[i] == static_cast<std::uint8_t>(Qualification::kUnknown)) {
-              p.qualification[i] = draw_qualification(s_, Status::kInactive, draw.uniform());
+              p.qualification[i] =
+                  labour::draw_qualification(s_, Status::kInactive, draw.uniform());
             }
           }
           // Naturalisation: foreign residents past the residence minimum (persons here since

@@ -138,6 +138,99 @@ void LabourState::restore(const io::ArchiveReader& ar, const std::string& prefix
   }
 }
 
+void derive_residents(ModelState& s) {
+  const RegionData& r = *s.region;
+  const std::size_t nd = r.districts.size();
+  const double employed_total = r.latest("persons_in_employment");
+  // Persons in employment live where the unemployment rate says: residents employed in d =
+  // civilian labour force (unemployed / unemployment rate) - unemployed. Only their distribution
+  // over districts is used; the state total stays `persons_in_employment`. (Spreading it by
+  // svB at the workplace instead left almost no room for unemployment in the cities, which
+  // employ many commuters.)
+  std::vector<double> employed_residents(nd, 0.0);
+  double residents_total = 0;
+  for (std::size_t d = 0; d < nd; ++d) {
+    const District& dd = r.districts[d];
+    employed_residents[d] =
+        dd.unemployment_rate > 0 ? dd.unemployed / dd.unemployment_rate - dd.unemployed : 0.0;
+    residents_total += employed_residents[d];
+  }
+  if (residents_total <= 0) {
+    throw std::invalid_argument(
+        "district_structure.csv: no district has a positive unemployment rate");
+  }
+  // Qualification (Mikrozensus and BA; state_figures.csv). Employed: academic and without
+  // vocational qualification as printed, vocational the rest. Unemployed: helper level = low,
+  // skilled level = vocational, the rest (specialist and expert level) = academic. Everyone
+  // else: the population aged 15+.
+  const auto shares = [&](double low, double academic) {
+    return std::array<double, 3>{low, 1.0 - low - academic, academic};
+  };
+  const double u_low = r.latest("unemployed_share_helper_level") / 100.0;
+  const double u_voc = r.latest("unemployed_share_skilled_level") / 100.0;
+  s.qualification_shares = {
+      shares(r.latest("employed_share_without_vocational_qualification") / 100.0,
+             r.latest("employed_share_academic") / 100.0),
+      shares(u_low, 1.0 - u_low - u_voc),
+      shares(r.latest("population15plus_share_without_vocational_qualification") / 100.0,
+             r.latest("population15plus_share_academic") / 100.0)};
+  for (const auto& q : s.qualification_shares) {
+    for (const double x : q) {
+      if (x < 0 || x > 1) {
+        throw std::invalid_argument(
+            "state_figures.csv: qualification shares do not leave a share for vocational");
+      }
+    }
+  }
+  s.employed_share.assign(nd, 0.0);
+  s.unemployed_share.assign(nd, 0.0);
+  for (std::size_t d = 0; d < nd; ++d) {
+    s.employed_share[d] = employed_total * employed_residents[d] / residents_total;  // persons
+    s.unemployed_share[d] = r.districts[d].unemployed;
+  }
+}
+
+StatusProbabilities initial_status_probabilities(
+    const ModelState& s, const std::vector<std::array<double, 2>>& working_age) {
+  const RegionData& r = *s.region;
+  const std::size_t nd = r.districts.size();
+  const auto& cells = r.labour_year(s.params.labour.data_year);
+  const std::size_t ng = r.occupation_groups.size();
+  StatusProbabilities out;
+  out.employed.assign(nd * 2, 0.0);
+  out.unemployed.assign(nd * 2, 0.0);
+  for (std::size_t d = 0; d < nd; ++d) {
+    double emp = 0, emp_f = 0, un = 0, un_f = 0;
+    for (std::size_t g = 0; g < ng; ++g) {
+      const LabourCell& cell = cells[d * ng + g];
+      emp += cell.employees;
+      emp_f += cell.employees_foreign;
+      un += cell.unemployed;
+      un_f += cell.unemployed_foreign;
+    }
+    const double w_f = working_age[d][1];
+    const double w_g = working_age[d][0];
+    const double u_f = std::min(s.unemployed_share[d] * (un > 0 ? un_f / un : 0.0), w_f);
+    const double e_f = std::min(s.employed_share[d] * (emp > 0 ? emp_f / emp : 0.0), w_f - u_f);
+    const double u_g = std::min(s.unemployed_share[d] - u_f, w_g);
+    const double e_g = std::min(s.employed_share[d] - e_f, w_g - u_g);
+    out.employed[d * 2] = w_g > 0 ? std::max(0.0, e_g / w_g) : 0.0;
+    out.unemployed[d * 2] = w_g > 0 ? std::max(0.0, u_g / w_g) : 0.0;
+    out.employed[d * 2 + 1] = w_f > 0 ? std::max(0.0, e_f / w_f) : 0.0;
+    out.unemployed[d * 2 + 1] = w_f > 0 ? std::max(0.0, u_f / w_f) : 0.0;
+  }
+  return out;
+}
+
+std::uint8_t draw_qualification(const ModelState& s, Status status, double u) noexcept {
+  const std::size_t group = status == Status::kEmployed ? 0 : status == Status::kUnemployed ? 1 : 2;
+  const auto& q = s.qualification_shares[group];
+  const Qualification level = u < q[0]          ? Qualification::kLow
+                              : u < q[0] + q[1] ? Qualification::kVocational
+                                                : Qualification::kAcademic;
+  return static_cast<std::uint8_t>(level);
+}
+
 void derive_labour(ModelState& s) {
   const RegionData& r = *s.region;
   const LabourParams& p = s.params.labour;

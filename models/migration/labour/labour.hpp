@@ -7,6 +7,7 @@
 /// durations (docs/model.md, "Labour"). Its parameters (LabourParams), state (LabourState),
 /// calibration (derive_labour, init_labour), stage (make_labour_stage) and outputs
 /// (declare_labour_outputs) live in this folder.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -18,6 +19,7 @@
 #include "engine/storage/columns.hpp"
 #include "models/migration/labour/matching.hpp"
 #include "models/migration/labour/params.hpp"
+#include "models/migration/person.hpp"
 
 namespace brocken::migration {
 
@@ -91,6 +93,30 @@ struct LabourState {
   /// @brief Restores save(); throws io::ArchiveError on a size or value no run produces.
   void restore(const io::ArchiveReader& ar, const std::string& prefix);
 };
+
+/// @brief The labour force of the start, from the region data: employed residents and registered
+/// unemployed per district (ModelState::employed_share, unemployed_share), and the qualification
+/// shares of adults by status (ModelState::qualification_shares). Throws std::invalid_argument on
+/// unusable data.
+void derive_residents(ModelState& s);
+
+/// @brief Probabilities, per district and nationality group ([d * 2 + n], n = 0 German, 1
+/// foreign), that a person of working age at the start is employed or registered unemployed.
+struct StatusProbabilities {
+  std::vector<double> employed;
+  std::vector<double> unemployed;
+};
+/// @brief From the working-age population of the start ([district] = {German, foreign}, full
+/// scale): the district's employed and unemployed (derive_residents), of which the foreign
+/// shares of the labour cells of data_year are foreign. The registered unemployed (a register
+/// count) come first; the employed fill what is left of the working-age population; what the
+/// foreign working-age population cannot hold goes to the Germans of the district.
+StatusProbabilities initial_status_probabilities(
+    const ModelState& s, const std::vector<std::array<double, 2>>& working_age);
+
+/// @brief Qualification of an adult with labour-market status `status`, from a uniform `u`
+/// (shares in ModelState::qualification_shares: employed, unemployed, everyone else).
+std::uint8_t draw_qualification(const ModelState& s, Status status, double u) noexcept;
 
 /// @brief Calibrates the market of `s` from the region's cells (state-independent of persons):
 /// vacancies per cell in their steady-state ages, A per group, the exogenous inflow, the
