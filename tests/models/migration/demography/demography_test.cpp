@@ -154,6 +154,36 @@ TEST(AwayPool, StockAccountsForEveryFlowAndStaysWithinItsBound) {
   EXPECT_GT(sum_of(expired), 0.0);
 }
 
+TEST(AwayPool, SizeIsTheInflowTimesTheMeanTimeInThePool) {
+  // Little's law, computed independently of the pool's code: a leaver of month t - k is still in
+  // the pool at the end of month t if they have neither returned (hazard r a month, from the
+  // month after leaving) nor been dropped (k < away_pool_months); so the pool is
+  // sum_{k < T} departures(t - k) (1 - r)^k, less the few who died in the pool (the state's
+  // mortality; under 1 % here). With r = 1 % and T = 24 months the mean time in the pool is
+  // 21.4 months.
+  constexpr int kPoolMonths = 24;
+  constexpr double kReturn = 0.01;
+  constexpr std::size_t kMonths = 60;
+  const Scenario sc =
+      load("smoke.yaml", {"months=" + std::to_string(kMonths), "population.scale=0.05",
+                          "models.departure.away_pool_months=" + std::to_string(kPoolMonths),
+                          "models.departure.return_hazard_german=0.01",
+                          "models.departure.return_hazard_foreign=0.01"});
+  const auto f = run_all(sc, 2);
+  const Series& s = f.run->series();
+  const std::size_t nd = f.run->state().n_districts();
+  const auto& pool = series(s, "demography/away_pool");
+  const auto& dep = series(s, "departures");
+  double model = 0, expected = 0;
+  for (std::size_t t = 2 * kPoolMonths; t < kMonths; ++t) {
+    model += pool[t];
+    for (std::size_t k = 0; k < static_cast<std::size_t>(kPoolMonths); ++k) {
+      expected += month_sum(dep, nd, t - k) * std::pow(1.0 - kReturn, static_cast<double>(k));
+    }
+  }
+  EXPECT_NEAR(model / expected, 0.995, 0.015);
+}
+
 TEST(ForeignAgeProfile, ArrivalAgesAgedByTheYearsSinceArrival) {
   // Everyone arrives aged 0-17 (18 single years, 1/18 each) and has been here 0-9 whole years
   // (1/10 each): age a has sum over k of P(arrival age a - k) / 10.
