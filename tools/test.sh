@@ -30,9 +30,9 @@ for preset in "${presets[@]}"; do
   # Every test has a CTest TIMEOUT sized for this preset on a busy 2-core machine (heavy tests
   # run smaller under the sanitizers: tests/CMakeLists.txt); ctest's --timeout would not override
   # it. The slowest tests are printed so that one creeping towards its timeout is seen early.
-  # Twice as many test processes as cores: many tests wait on child processes, files or Python,
-  # and on a busy machine more runnable processes keep the suite's share of the CPU.
-  ctest --preset "$preset" --output-on-failure -j"$((2 * $(nproc)))" >"$log" 2>&1 || rc=$?
+  # Four test processes per core: many tests wait on child processes, files or Python, and on a
+  # busy machine more runnable processes keep the suite's share of the CPU.
+  ctest --preset "$preset" --output-on-failure -j"$((4 * $(nproc)))" >"$log" 2>&1 || rc=$?
   # Passing tests are one line each in the log; show the failures and the summary.
   grep -Ev '^ *(Start +[0-9]+:|[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed)' "$log" || true
   echo "== ${preset}: slowest tests" >&2
