@@ -49,7 +49,6 @@ class DepartureStage final : public sim::Stage {
                       .ret = {p.return_hazard_german, p.return_hazard_foreign},
                       .entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0),
                       .tick = ctx.tick,
-                      .s_return = ctx.stream(decisions::kReturn),
                       .s_leave = ctx.stream(decisions::kLeave)};
     auto tallies = ctx.for_agents(
         s_.n_districts() * MonthFlows::kCount,
@@ -69,7 +68,6 @@ class DepartureStage final : public sim::Stage {
     std::array<double, 2> ret;
     int entry;
     std::int32_t tick;
-    rng::DecisionStream s_return;
     rng::DecisionStream s_leave;
   };
 
@@ -87,19 +85,20 @@ class DepartureStage final : public sim::Stage {
     const double early_multiplier = rates.p.early_years_multiplier;
     const int entry = rates.entry;
     const std::int32_t tick = rates.tick;
-    const rng::DecisionStream s_return = rates.s_return;
     const rng::DecisionStream s_leave = rates.s_leave;
     auto t = fx.tally();
     auto add = [&](std::size_t d, MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
-    // Nearly everyone present draws "leave" every month: that number comes pre-filled (u_leave).
+    // Everyone draws one number a month here (leave when present, return when away): it comes
+    // pre-filled (u_leave).
     rng::for_rows_with_first_uniform(
         s_leave, p.key, r.begin, r.end, [&](std::size_t i, double u_leave) {
           const std::size_t d = p.district[i];
           const std::size_t g =
               p.nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
           if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-            rng::Draw draw = s_return(p.key[i]);
-            if (!draw.bernoulli(ret[g] * lever_return)) return;
+            // An away person's number of the month decides the return (one decision per person
+            // and month: leave when present, return when away).
+            if (!(u_leave < ret[g] * lever_return)) return;
             add(d, p.residence[i] == static_cast<std::uint8_t>(Residence::kAwayAbroad)
                        ? MonthFlows::kReturnsAbroad
                        : MonthFlows::kReturnsGermany);

@@ -34,12 +34,11 @@ inline constexpr rng::DecisionId kLanguage = rng::decision("integration.language
 inline constexpr rng::DecisionId kDiscrimination = rng::decision("integration.discrimination");
 inline constexpr rng::DecisionId kRecognition = rng::decision("integration.recognition");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
-inline constexpr rng::DecisionId kReturn = rng::decision("departure.return");
 inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
 static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
                                        kNaturalisation, kArrivalAttributes, kLanguage,
                                        kDiscrimination, kRecognition, housing::kSearch, kLeave,
-                                       kReturn, kRelocate, labour::kOccupation, labour::kSeparation,
+                                       kRelocate, labour::kOccupation, labour::kSeparation,
                                        labour::kPriority, labour::kFlow}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions

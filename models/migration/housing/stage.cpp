@@ -74,7 +74,7 @@ class HousingStage final : public sim::Stage {
       const double* const rate = rate_.data();
       for (std::size_t i = r.begin; i < r.end; ++i) {
         if (q.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-          q.search[i] = 0;  // a search ends with the move away
+          if (q.search[i] != 0) q.search[i] = 0;  // a search ends with the move away
           continue;
         }
         std::uint8_t h = q.housed[i];
