@@ -5,10 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "models/migration/arrival.hpp"
 #include "models/migration/demography/life_table.hpp"

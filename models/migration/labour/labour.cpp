@@ -257,16 +257,13 @@ void derive_labour(ModelState& s) {
   // loses the same share (the arrival picks a cell in proportion to its open vacancies).
   L.take_share.assign(nd, 0.0);
   {
-    double v_total = 0;
     std::vector<double> v_d(nd, 0.0);
     for (std::size_t c = 0; c < nd * ng; ++c) v_d[c / ng] += cells[c].vacancies * s.scale;
-    for (const double v : v_d) v_total += v;
     const double job_arrivals = job_arrivals_per_month(s);
     for (std::size_t d = 0; d < nd; ++d) {
       L.take_share[d] =
           v_d[d] > 0 ? std::min(0.9, job_arrivals * s.arrival_share[d] / v_d[d]) : 0.0;
     }
-    (void)v_total;
   }
   struct CellFit {
     double h = 0, inflow = 0;

@@ -57,7 +57,7 @@ class LabourStage final : public sim::Stage {
     const double trend =
         std::pow(1.0 + p.vacancy_inflow_change_per_year, static_cast<double>(trend_months) / 12.0);
     const double to_job = L.to_job * trend;
-    const double to_inactive = L.to_job + L.to_inactive;
+    const double to_inactive = to_job + L.to_inactive;  // cumulative: u < to_job, then inactivity
     const double reentry = L.reentry;
     const auto tallies =
         ctx.for_agents(cells * 3, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
@@ -66,7 +66,7 @@ class LabourStage final : public sim::Stage {
           for (std::size_t i = r.begin; i < r.end; ++i) {
             if (q.residence[i] != kPresent) continue;
             const bool foreign = q.nationality[i] != kGerman;
-            // Entrants this month get a group from the district's employee mix.
+            // Entrants this month get a target group from the district's mix of the unemployed.
             if (q.age[i] == entry) {
               q.occupation[i] = L.draw_group(L.unemployed_cdf, q.district[i], foreign,
                                              s_occupation(q.key[i]).uniform());
