@@ -11,6 +11,7 @@
 /// scenarios, the same agent gets the same draw.
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "engine/sim/step.hpp"
@@ -60,6 +61,29 @@ class CellMarket {
     return counts_;
   }
 
+  /// @brief Phase 1 fused with an agent-local update: kernel(BlockRange, Emitter&,
+  /// std::span<double> tally) may also change its own block's rows (never remove, transfer or
+  /// spawn them: the candidates are rows) and add to its block's `tallies` accumulators (zeroed
+  /// first); the sums, in block order, are in tallies() afterwards. For a stage whose agents
+  /// change state and then compete, in one pass over the rows instead of two.
+  template <class Kernel>
+  const std::vector<std::size_t>& gather(const StepContext& ctx, std::size_t cells,
+                                         std::size_t tallies, Kernel&& kernel) {
+    const std::size_t blocks = sched::block_count(ctx.agents->size(), ctx.block_size);
+    if (block_tallies_.size() < blocks) block_tallies_.resize(blocks);
+    for (std::size_t b = 0; b < blocks; ++b) block_tallies_[b].assign(tallies, 0.0);
+    gather(ctx, cells, [&](const sched::BlockRange& r, Emitter& emit) {
+      kernel(r, emit, std::span<double>(block_tallies_[r.index]));
+    });
+    totals_.assign(tallies, 0.0);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      for (std::size_t t = 0; t < tallies; ++t) totals_[t] += block_tallies_[b][t];
+    }
+    return counts_;
+  }
+  /// @brief The summed tallies of the last gather() with tallies.
+  [[nodiscard]] const std::vector<double>& tallies() const noexcept { return totals_; }
+
   /// @brief Phase 2: keeps the `capacity[cell]` best candidates of each cell; returns the winners'
   /// rows in ascending order.
   const std::vector<std::uint32_t>& clear(const StepContext& ctx,
@@ -89,6 +113,8 @@ class CellMarket {
   std::vector<std::vector<Candidate>> by_cell_;
   std::vector<std::size_t> counts_;
   std::vector<std::uint32_t> winners_;
+  std::vector<std::vector<double>> block_tallies_;
+  std::vector<double> totals_;
 };
 
 }  // namespace brocken::sim

@@ -6,7 +6,11 @@ namespace brocken::sim {
 
 Simulation::Simulation(storage::ColumnStore agents, rng::RunKey run, const sched::Executor& exec,
                        std::size_t block_size)
-    : agents_(std::move(agents)), run_(run), exec_(&exec), block_size_(block_size) {
+    : agents_(std::move(agents)),
+      dormant_(agents_.empty_like()),
+      run_(run),
+      exec_(&exec),
+      block_size_(block_size) {
   if (block_size == 0) throw std::invalid_argument("Simulation: block size must be > 0");
 }
 
@@ -26,6 +30,7 @@ StepContext Simulation::context() noexcept {
   ctx.run = run_;
   ctx.exec = exec_;
   ctx.agents = &agents_;
+  ctx.dormant = &dormant_;
   ctx.block_size = block_size_;
   ctx.workspace = &workspace_;
   return ctx;

@@ -42,8 +42,13 @@ class Simulation {
   /// and the agents restored). Every random number is keyed by the tick, so the agents, the
   /// model's state and the tick are all a run needs.
   void restore_tick(std::int32_t tick);
+  /// @brief The active agents (visited by every agent-local pass).
   [[nodiscard]] storage::ColumnStore& agents() noexcept { return agents_; }
   [[nodiscard]] const storage::ColumnStore& agents() const noexcept { return agents_; }
+  /// @brief The dormant agents (same schema; visited only by StepContext::for_dormant(), see
+  /// engine/sim/step.hpp). Empty unless a stage transfers agents there.
+  [[nodiscard]] storage::ColumnStore& dormant() noexcept { return dormant_; }
+  [[nodiscard]] const storage::ColumnStore& dormant() const noexcept { return dormant_; }
   [[nodiscard]] const std::vector<std::unique_ptr<Stage>>& stages() const noexcept {
     return stages_;
   }
@@ -51,6 +56,7 @@ class Simulation {
  private:
   StepContext context() noexcept;
   storage::ColumnStore agents_;
+  storage::ColumnStore dormant_;
   rng::RunKey run_;
   const sched::Executor* exec_;
   std::size_t block_size_;

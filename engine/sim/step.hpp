@@ -8,10 +8,19 @@
 ///  2. kernel(block, effects) runs for every block, in parallel or serially; it may write only the
 ///     rows of its block, queue removals of its own rows, append new rows to its block's spawn
 ///     buffer, and add to its block's tally vector;
-///  3. after all blocks: removals are applied by one stable compaction, then spawned rows are
+///  3. after all blocks: rows queued for transfer are appended to the other store (the dormant
+///     agents for a pass over the active ones, and the other way round) in ascending row order;
+///     removals and transfers are applied by one stable compaction; then spawned rows are
 ///     appended in block order, then the tallies are summed in block order.
 /// Because steps 2 and 3 depend only on block boundaries, the result is bit-identical at any
 /// thread count.
+///
+/// Dormant agents: a run keeps two stores of the same schema. The active agents are visited by
+/// every pass (`for_agents`); the dormant ones only by the passes that ask for them
+/// (`for_dormant`). A model keeps there the agents it must follow without stepping them with
+/// everyone else (the migration model: people who left the region and may return), so that the
+/// other passes do not read past them. An agent moves between the stores by `transfer()`; its
+/// key, and so its random numbers, go with it.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -34,6 +43,14 @@ class BlockEffects {
     BROCKEN_ASSERT(removals_.empty() || removals_.back() < row, "removals must be ascending");
     removals_.push_back(row);
   }
+  /// @brief Queues the move of `row`, which must lie in this block, to the other store (see the
+  /// file comment); rows must be queued in ascending order, each at most once, and never also
+  /// removed. The row keeps its values; the pass may still change them before it ends.
+  void transfer(std::size_t row) {
+    BROCKEN_ASSERT(row >= range_.begin && row < range_.end, "transfer outside own block");
+    BROCKEN_ASSERT(transfers_.empty() || transfers_.back() < row, "transfers must be ascending");
+    transfers_.push_back(row);
+  }
   /// @brief Appends a value-initialised row to this block's spawn buffer and returns its index
   /// there; fill it through `spawned().span(handle)[index]`.
   std::size_t spawn() { return spawned_.append_rows(1); }
@@ -46,6 +63,7 @@ class BlockEffects {
   friend class Workspace;
   sched::BlockRange range_;
   std::vector<std::size_t> removals_;
+  std::vector<std::size_t> transfers_;
   storage::ColumnStore spawned_;
   std::vector<double> tally_;
 };
@@ -54,10 +72,11 @@ class BlockEffects {
 class Workspace {
  public:
   /// @brief Runs an agent-local pass over `agents` (see file comment) and returns the summed
-  /// tallies.
+  /// tallies; transferred rows go to `other` (same schema).
   template <class Kernel>
   std::vector<double> run(const sched::Executor& exec, storage::ColumnStore& agents,
-                          std::size_t block_size, std::size_t tallies, Kernel&& kernel) {
+                          storage::ColumnStore& other, std::size_t block_size, std::size_t tallies,
+                          Kernel&& kernel) {
     const std::size_t rows = agents.size();
     const std::size_t blocks = sched::block_count(rows, block_size);
     prepare(agents, blocks, tallies);
@@ -66,16 +85,18 @@ class Workspace {
       fx.range_ = r;
       kernel(r, fx);
     });
-    return commit(exec, agents, blocks, tallies);
+    return commit(exec, agents, other, blocks, tallies);
   }
 
  private:
   void prepare(const storage::ColumnStore& agents, std::size_t blocks, std::size_t tallies);
   std::vector<double> commit(const sched::Executor& exec, storage::ColumnStore& agents,
-                             std::size_t blocks, std::size_t tallies);
+                             storage::ColumnStore& other, std::size_t blocks, std::size_t tallies);
 
   std::vector<BlockEffects> buffers_;
   std::vector<std::size_t> removed_;
+  std::vector<std::size_t> transferred_;
+  std::vector<std::size_t> erased_;
 };
 
 /// @brief Everything a stage may use during one tick.
@@ -84,6 +105,7 @@ struct StepContext {
   rng::RunKey run;        ///< seed and replication
   const sched::Executor* exec = nullptr;
   storage::ColumnStore* agents = nullptr;
+  storage::ColumnStore* dormant = nullptr;  ///< same schema; see the file comment
   std::size_t block_size = 4096;
   Workspace* workspace = nullptr;
 
@@ -91,7 +113,15 @@ struct StepContext {
   /// @warning When the pass removed or spawned rows, spans taken before it are invalid.
   template <class Kernel>
   std::vector<double> for_agents(std::size_t tallies, Kernel&& kernel) {
-    return workspace->run(*exec, *agents, block_size, tallies, std::forward<Kernel>(kernel));
+    return workspace->run(*exec, *agents, *dormant, block_size, tallies,
+                          std::forward<Kernel>(kernel));
+  }
+  /// @brief The same over the dormant agents; BlockEffects::transfer() makes a row active again
+  /// (appended after the active rows).
+  template <class Kernel>
+  std::vector<double> for_dormant(std::size_t tallies, Kernel&& kernel) {
+    return workspace->run(*exec, *dormant, *agents, block_size, tallies,
+                          std::forward<Kernel>(kernel));
   }
   /// @brief A keyed random generator for one agent's decision this tick.
   [[nodiscard]] rng::Draw draw(std::uint64_t agent_key, rng::DecisionId d) const noexcept {

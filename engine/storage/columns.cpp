@@ -58,6 +58,21 @@ void ColumnStore::append_from(const ColumnStore& other) {
   rows_ += other.rows_;
 }
 
+void ColumnStore::append_rows_of(const ColumnStore& other, std::span<const std::size_t> rows) {
+  if (rows.empty()) return;
+  if (!same_schema(other)) throw std::logic_error("ColumnStore::append_rows_of: schema mismatch");
+  for (const std::size_t r : rows) {
+    if (r >= other.rows_) throw std::logic_error("ColumnStore::append_rows_of: row out of range");
+  }
+  for (std::size_t c = 0; c < columns_.size(); ++c) append_rows_of_column(c, other, rows);
+  set_size_after_append(rows.size());
+}
+
+void ColumnStore::append_rows_of_column(std::size_t column, const ColumnStore& other,
+                                        std::span<const std::size_t> rows) {
+  columns_[column]->append_rows_of(*other.columns_[column], rows);
+}
+
 void ColumnStore::clear_rows() {
   for (auto& c : columns_) c->resize(0);
   rows_ = 0;

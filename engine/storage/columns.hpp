@@ -44,6 +44,8 @@ class ColumnBase {
   /// Removes the rows listed (strictly ascending), moving the survivors down in segments.
   virtual void erase_sorted(std::span<const std::size_t> rows) = 0;
   virtual void append_from(const ColumnBase& other) = 0;
+  /// Appends the listed rows of `other` (a column of the same type), in the order listed.
+  virtual void append_rows_of(const ColumnBase& other, std::span<const std::size_t> rows) = 0;
   virtual void copy_row(std::size_t dst, const ColumnBase& src, std::size_t src_row) = 0;
   [[nodiscard]] virtual std::unique_ptr<ColumnBase> empty_clone() const = 0;
   /// Writes the column's values as archive entry `name`.
@@ -90,6 +92,13 @@ class Column final : public ColumnBase {
   void append_from(const ColumnBase& other) override {
     const auto& src = static_cast<const Column<T>&>(other).data;
     data.insert(data.end(), src.begin(), src.end());
+  }
+  void append_rows_of(const ColumnBase& other, std::span<const std::size_t> rows) override {
+    const auto& src = static_cast<const Column<T>&>(other).data;
+    const std::size_t at = data.size();
+    data.resize(at + rows.size());
+    T* out = data.data() + at;
+    for (const std::size_t r : rows) *out++ = src[r];
   }
   void copy_row(std::size_t dst, const ColumnBase& src, std::size_t src_row) override {
     data[dst] = static_cast<const Column<T>&>(src).data[src_row];
@@ -186,6 +195,15 @@ class ColumnStore {
   void set_size_after_erase(std::size_t removed);
   /// @brief Appends every row of `other`, which must have been made by empty_like() of this store.
   void append_from(const ColumnStore& other);
+  /// @brief Appends the listed rows of `other` (same schema, e.g. made by empty_like()) in the
+  /// order listed; every row must be < other.size().
+  void append_rows_of(const ColumnStore& other, std::span<const std::size_t> rows);
+  /// @brief append_rows_of for one column, so that a caller can process columns in parallel;
+  /// finish with set_size_after_append(rows.size()).
+  void append_rows_of_column(std::size_t column, const ColumnStore& other,
+                             std::span<const std::size_t> rows);
+  /// @brief Sets the row count after every column had append_rows_of_column with as many rows.
+  void set_size_after_append(std::size_t appended) noexcept { rows_ += appended; }
   /// @brief Removes all rows (keeps the schema and capacity).
   void clear_rows();
   /// @brief An empty store with the same schema (handles stay valid for it).

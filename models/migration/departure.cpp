@@ -1,4 +1,5 @@
-// Departure across the state border and return from the away pool (one agent-local kernel).
+// Departure across the state border (a pass over the residents) and return from the away pool (a
+// pass over the engine's dormant agents, which moves returners back among the residents).
 //
 // Leaving: h = base[group] * m_i / M[group], with m_i = age_band[band] * early * exp(b'x_i) and
 // M[group] the mean of m over the group's members in the initial population (computed once in
@@ -40,20 +41,28 @@ class DepartureStage final : public sim::Stage {
   void run(sim::StepContext& ctx) override {
     const PersonRows rows(*ctx.agents, s_.cols);
     const auto& p = s_.params.departure;
-    const Rates rates{.p = p,
-                      .lever_leave = s_.lever(s_.levers.departure_hazard),
-                      .lever_return = s_.lever(s_.levers.return_hazard),
-                      .base = {p.base_hazard_german / s_.departure_norm[0],
-                               p.base_hazard_foreign / s_.departure_norm[1]},
-                      .abroad = {p.abroad_share_german, p.abroad_share_foreign},
-                      .ret = {p.return_hazard_german, p.return_hazard_foreign},
-                      .entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0),
-                      .tick = ctx.tick,
-                      .s_leave = ctx.stream(decisions::kLeave)};
-    auto tallies = ctx.for_agents(
-        s_.n_districts() * MonthFlows::kCount,
-        [&](const sched::BlockRange& r, sim::BlockEffects& fx) { kernel(rows, rates, r, fx); });
-    s_.add_flows(tallies);
+    Rates rates{.p = p,
+                .lever_leave = s_.lever(s_.levers.departure_hazard),
+                .lever_return = s_.lever(s_.levers.return_hazard),
+                .base = {p.base_hazard_german / s_.departure_norm[0],
+                         p.base_hazard_foreign / s_.departure_norm[1]},
+                .abroad = {p.abroad_share_german, p.abroad_share_foreign},
+                .ret = {p.return_hazard_german, p.return_hazard_foreign},
+                .entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0),
+                .tick = ctx.tick,
+                .s_leave = ctx.stream(decisions::kLeave),
+                .bound = 0};
+    rates.bound = hazard_bound(rates);
+    const std::size_t n_tallies = s_.n_districts() * MonthFlows::kCount;
+    s_.add_flows(ctx.for_agents(n_tallies, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+      kernel(rows, rates, r, fx);
+    }));
+    // Returns from the away pool (the dormant agents) after the departures, so that nobody
+    // returns and leaves in the same month; returners join the residents (appended).
+    const PersonRows away(*ctx.dormant, s_.cols);
+    s_.add_flows(ctx.for_dormant(n_tallies, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+      return_kernel(away, rates, r, fx);
+    }));
   }
 
  private:
@@ -69,52 +78,51 @@ class DepartureStage final : public sim::Stage {
     int entry;
     std::int32_t tick;
     rng::DecisionStream s_leave;
+    double bound;  ///< no resident's monthly hazard exceeds it (hazard_bound)
   };
+
+  /// An upper bound of every resident's leaving hazard this month: the largest base hazard times
+  /// its lever, the largest age-band multiplier, the early-years multiplier and the largest
+  /// covariate factor (each covariate lies in [0, 1], so exp(sum of the positive coefficients)).
+  /// A resident whose number of the month is above it stays, whatever the other columns say, so
+  /// the kernel reads them only for the few below it. Slightly enlarged against rounding.
+  static double hazard_bound(const Rates& r) {
+    const DepartureParams& p = r.p;
+    double band = 0;
+    for (const double m : p.age_band_multipliers) band = std::max(band, m);
+    const double covariates =
+        std::exp(std::max(0.0, p.coef_employed) + std::max(0.0, p.coef_unhoused) +
+                 std::max(0.0, p.coef_ties) + std::max(0.0, p.coef_discriminated) +
+                 std::max(0.0, p.coef_recognised));
+    const double base = std::max(r.base[0], r.base[1] * r.lever_leave);
+    return base * band * std::max(1.0, p.early_years_multiplier) * covariates * (1 + 1e-9);
+  }
 
   void kernel(const PersonRows& rows_in, const Rates& rates, const sched::BlockRange& r,
               sim::BlockEffects& fx) const {
     const PersonRows p = rows_in;
     const double lever_leave = rates.lever_leave;
-    const double lever_return = rates.lever_return;
     const std::array<double, 2> base = rates.base;
     const std::array<double, 2> abroad = rates.abroad;
-    const std::array<double, 2> ret = rates.ret;
     DepartureCovariates covariates(rates.p);
     const AgeBandShares band_multiplier = rates.p.age_band_multipliers;
     const int early_months = rates.p.early_years_months;
     const double early_multiplier = rates.p.early_years_multiplier;
-    const int entry = rates.entry;
-    const std::int32_t tick = rates.tick;
     const rng::DecisionStream s_leave = rates.s_leave;
+    const double bound = rates.bound;
     auto t = fx.tally();
     auto add = [&](std::size_t d, MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
-    // Everyone draws one number a month here (leave when present, return when away): it comes
-    // pre-filled (u_leave).
+    // Every resident draws one number a month here (the away pool draws it in return_kernel): it
+    // comes pre-filled (u_leave).
     rng::for_rows_with_first_uniform(
         s_leave, p.key, r.begin, r.end, [&](std::size_t i, double u_leave) {
+          if (!(u_leave < bound)) return;  // stays, whatever the hazard (hazard_bound)
           const std::size_t d = p.district[i];
           const std::size_t g =
               p.nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
-          if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-            // An away person's number of the month decides the return (one decision per person
-            // and month: leave when present, return when away).
-            if (!(u_leave < ret[g] * lever_return)) return;
-            add(d, p.residence[i] == static_cast<std::uint8_t>(Residence::kAwayAbroad)
-                       ? MonthFlows::kReturnsAbroad
-                       : MonthFlows::kReturnsGermany);
-            p.residence[i] = static_cast<std::uint8_t>(Residence::kPresent);
-            p.away[i] = 0;
-            p.here[i] = 0;
-            p.arrival_tick[i] = static_cast<std::int16_t>(tick);
-            p.housed[i] = housing::kTemporaryCode;
-            p.before[i] = 1;
-            if (p.age[i] >= entry && p.age[i] < s_.retirement_months(tick, p.age[i])) {
-              p.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-            }
-            add(d, MonthFlows::kArrivals);
-            add(d, MonthFlows::kReturns);
-            return;
-          }
+          // Those who left last month joined the away pool in the demography stage; those who
+          // leave this month are in it from next month.
+          if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) return;
           const bool employed = p.status[i] == static_cast<std::uint8_t>(Status::kEmployed);
           // departure_age_factor() on the local copies.
           double age_factor = band_multiplier[static_cast<std::size_t>(age_band_of(p.age[i] / 12))];
@@ -139,6 +147,41 @@ class DepartureStage final : public sim::Stage {
           }
           if (p.housed[i] == housing::kOwnCode) add(d, MonthFlows::kHousedExits);
           p.housed[i] = housing::kTemporaryCode;
+        });
+  }
+
+  /// Returns from the away pool: the person's number of the month (the first of its "leave"
+  /// generator, one decision per person and month: leave when present, return when away).
+  void return_kernel(const PersonRows& rows_in, const Rates& rates, const sched::BlockRange& r,
+                     sim::BlockEffects& fx) const {
+    const PersonRows p = rows_in;
+    const double lever_return = rates.lever_return;
+    const std::array<double, 2> ret = rates.ret;
+    const int entry = rates.entry;
+    const std::int32_t tick = rates.tick;
+    auto t = fx.tally();
+    auto add = [&](std::size_t d, MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
+    rng::for_rows_with_first_uniform(
+        rates.s_leave, p.key, r.begin, r.end, [&](std::size_t i, double u_leave) {
+          const std::size_t g =
+              p.nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
+          if (!(u_leave < ret[g] * lever_return)) return;
+          const std::size_t d = p.district[i];
+          add(d, p.residence[i] == static_cast<std::uint8_t>(Residence::kAwayAbroad)
+                     ? MonthFlows::kReturnsAbroad
+                     : MonthFlows::kReturnsGermany);
+          p.residence[i] = static_cast<std::uint8_t>(Residence::kPresent);
+          p.away[i] = 0;
+          p.here[i] = 0;
+          p.arrival_tick[i] = static_cast<std::int16_t>(tick);
+          p.housed[i] = housing::kTemporaryCode;
+          p.before[i] = 1;
+          if (p.age[i] >= entry && p.age[i] < s_.retirement_months(tick, p.age[i])) {
+            p.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+          }
+          add(d, MonthFlows::kArrivals);
+          add(d, MonthFlows::kReturns);
+          fx.transfer(i);
         });
   }
 

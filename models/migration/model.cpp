@@ -407,7 +407,9 @@ class ReportStage final : public sim::Stage {
       }
       tl[cells] += away;
     });
-    census.away = t[cells];
+    // The away pool: the dormant agents, and the residents who left this month (they join the
+    // pool in next month's demography stage).
+    census.away = t[cells] + static_cast<double>(ctx.dormant->size());
     t.resize(cells);
     census.cells = std::move(t);
     return census;
@@ -526,13 +528,16 @@ const Series& ModelRun::series() const noexcept {
   return impl_->series;
 }
 std::size_t ModelRun::agent_count() const noexcept {
-  return impl_->sim->agents().size();
+  return impl_->sim->agents().size() + impl_->sim->dormant().size();
 }
 std::size_t ModelRun::bytes_per_agent() const noexcept {
   return impl_->sim->agents().bytes_per_row();
 }
 const storage::ColumnStore& ModelRun::agents() const noexcept {
   return impl_->sim->agents();
+}
+const storage::ColumnStore& ModelRun::away_pool() const noexcept {
+  return impl_->sim->dormant();
 }
 const ModelState& ModelRun::state() const noexcept {
   return impl_->state;
@@ -612,6 +617,7 @@ void ModelRun::save(io::ArchiveWriter& ar, const std::string& prefix) const {
   ar.put_scalar<std::int32_t>(prefix + "/tick", impl_->sim->tick());
   ar.put_scalar<std::uint32_t>(prefix + "/replication", replication_);
   impl_->sim->agents().save(ar, prefix + "/agents");
+  impl_->sim->dormant().save(ar, prefix + "/away_pool");
 
   const std::size_t nd = s.n_districts();
   std::vector<double> queue, app_carry, carry0, carry1, pipeline;
@@ -691,14 +697,25 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
   // reach a stage with an index out of range.
   storage::ColumnStore agents = impl_->sim->agents().empty_like();
   agents.restore(ar, prefix + "/agents");
+  storage::ColumnStore away = impl_->sim->agents().empty_like();
+  away.restore(ar, prefix + "/away_pool");
   const auto& c = s.cols;
-  const std::string ap = prefix + "/agents/";
   const std::size_t districts = nd;
   const std::size_t groups = s.labour.groups;
+  for (const auto& [store, ap] :
+       {std::pair{&agents, prefix + "/agents/"}, std::pair{&away, prefix + "/away_pool/"}}) {
 #define BROCKEN_X(type, column, short_name, lo, hi) \
-  check_range(agents, c.column, ap + #column, lo, hi);
-  BROCKEN_PERSON_COLUMNS(BROCKEN_X)
+  check_range(*store, c.column, ap + #column, lo, hi);
+    BROCKEN_PERSON_COLUMNS(BROCKEN_X)
 #undef BROCKEN_X
+  }
+  // Only former residents are in the pool, and only residents (or those who left this month)
+  // among the agents.
+  for (const auto r : away.span(c.residence)) {
+    if (r == static_cast<std::uint8_t>(Residence::kPresent)) {
+      implausible(prefix + "/away_pool/residence", "holds a resident");
+    }
+  }
 
   s.labour.restore(ar, prefix + "/labour");
   s.housing.restore(ar, prefix + "/housing");
@@ -718,6 +735,7 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
   s.flows = std::move(flows);
   impl_->series = std::move(series);
   impl_->sim->agents() = std::move(agents);
+  impl_->sim->dormant() = std::move(away);
   impl_->sim->restore_tick(tick);
 }
 

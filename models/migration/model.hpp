@@ -99,9 +99,13 @@ class ModelRun {
   [[nodiscard]] std::int32_t tick() const noexcept;
   [[nodiscard]] int months() const noexcept { return scenario_->run.months; }
   [[nodiscard]] const Series& series() const noexcept;
+  /// @brief Persons followed: the residents and the away pool.
   [[nodiscard]] std::size_t agent_count() const noexcept;
   [[nodiscard]] std::size_t bytes_per_agent() const noexcept;
+  /// @brief The residents (and those who left this month, until next month's demography stage).
   [[nodiscard]] const storage::ColumnStore& agents() const noexcept;
+  /// @brief The away pool: former residents who may return (the engine's dormant agents).
+  [[nodiscard]] const storage::ColumnStore& away_pool() const noexcept;
   [[nodiscard]] const ModelState& state() const noexcept;
   [[nodiscard]] std::uint32_t replication() const noexcept { return replication_; }
   /// @brief Moves the series out (for a finished replication whose agents are no longer needed).

@@ -9,10 +9,12 @@
 
 namespace brocken::migration {
 
-/// @brief Ageing, mortality, fertility, retirement, labour-market entry; the away pool ages and
-/// is dropped after its bounded time. Agent-local.
+/// @brief Ageing, mortality, fertility, retirement, labour-market entry; the away pool (the
+/// dormant agents) ages and is dropped after its bounded time; last month's leavers join it.
+/// Agent-local.
 std::unique_ptr<sim::Stage> make_demography_stage(ModelState& state);
-/// @brief Departures across the state border and returns from the away pool. Agent-local.
+/// @brief Departures across the state border and returns from the away pool (the dormant agents).
+/// Agent-local.
 std::unique_ptr<sim::Stage> make_departure_stage(ModelState& state);
 /// @brief Moves between the districts of the state (net balances). Agent-local.
 std::unique_ptr<sim::Stage> make_relocation_stage(ModelState& state);

@@ -35,11 +35,10 @@ inline constexpr rng::DecisionId kDiscrimination = rng::decision("integration.di
 inline constexpr rng::DecisionId kRecognition = rng::decision("integration.recognition");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
-static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
-                                       kNaturalisation, kArrivalAttributes, kLanguage,
-                                       kDiscrimination, kRecognition, housing::kSearch, kLeave,
-                                       kRelocate, labour::kOccupation, labour::kSeparation,
-                                       labour::kPriority, labour::kFlow}),
+static_assert(rng::distinct(std::array{
+                  kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry, kNaturalisation,
+                  kArrivalAttributes, kLanguage, kDiscrimination, kRecognition, housing::kSearch,
+                  kLeave, kRelocate, labour::kOccupation, labour::kTransition, labour::kPriority}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 

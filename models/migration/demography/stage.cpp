@@ -1,11 +1,13 @@
 // Demography: ageing, mortality, fertility, retirement, labour-market entry and naturalisation
-// of residents; ageing, mortality and the bounded follow-up of the away pool (one agent-local
-// kernel). Rates: each calendar year's tables (rates.hpp), Germany's life table scaled to the
-// state's life expectancy and Germany's age-specific fertility scaled to the state's births
-// (docs/model.md, "Demography").
+// of residents; ageing, mortality and the bounded follow-up of the away pool (a pass over the
+// pool, which the engine keeps as dormant agents, then one over the residents, which also moves
+// last month's leavers into the pool). Rates: each calendar year's tables (rates.hpp), Germany's
+// life table scaled to the state's life expectancy and Germany's age-specific fertility scaled to
+// the state's births (docs/model.md, "Demography").
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <span>
 
 #include "models/migration/setup.hpp"
 #include "models/migration/stages.hpp"
@@ -40,10 +42,16 @@ class DemographyStage final : public sim::Stage {
                       .s_labour_entry = ctx.stream(decisions::kLabourEntry),
                       .s_naturalisation = ctx.stream(decisions::kNaturalisation)};
 
-    auto tallies = ctx.for_agents(
-        s_.n_districts() * MonthFlows::kCount,
-        [&](const sched::BlockRange& r, sim::BlockEffects& fx) { kernel(rows, rates, r, fx); });
-    s_.add_flows(tallies);
+    // The away pool (the dormant agents) first: the residents who left last month join it in
+    // the pass over the residents below, after this month's step of the pool.
+    const std::size_t n_tallies = s_.n_districts() * MonthFlows::kCount;
+    const PersonRows away(*ctx.dormant, s_.cols);
+    s_.add_flows(ctx.for_dormant(n_tallies, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+      away_kernel(away, rates, r, fx);
+    }));
+    s_.add_flows(ctx.for_agents(n_tallies, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+      kernel(rows, rates, r, fx);
+    }));
   }
 
  private:
@@ -68,6 +76,38 @@ class DemographyStage final : public sim::Stage {
     rng::DecisionStream s_naturalisation;
   };
 
+  /// One month of a person in the away pool: ageing, death at the state's mortality of their age
+  /// and sex, and the end of the follow-up after the pool's bounded time (no state statistics).
+  /// Returns false when the person leaves the pool (removed).
+  [[gnu::always_inline]] static bool away_month(const PersonRows& p, const Rates& k, std::size_t i,
+                                                double u_death, std::span<double> t,
+                                                sim::BlockEffects& fx) {
+    if (p.age[i] < INT16_MAX) ++p.age[i];
+    const int years = std::min(p.age[i] / 12, k.max_age);
+    const std::size_t d = p.district[i];
+    if (u_death < k.death[static_cast<std::size_t>(years)][p.sex[i]]) {
+      t[d * MonthFlows::kCount + MonthFlows::kAwayDeaths] += 1.0;
+      fx.remove(i);
+      return false;
+    }
+    if (++p.away[i] >= k.pool_months) {
+      t[d * MonthFlows::kCount + MonthFlows::kAwayExpired] += 1.0;
+      fx.remove(i);
+      return false;
+    }
+    return true;
+  }
+
+  void away_kernel(const PersonRows& rows_in, const Rates& rates_in, const sched::BlockRange& r,
+                   sim::BlockEffects& fx) const {
+    const PersonRows p = rows_in;
+    const Rates k = rates_in;
+    auto t = fx.tally();
+    rng::for_rows_with_first_uniform(
+        k.s_death, p.key, r.begin, r.end,
+        [&](std::size_t i, double u_death) { away_month(p, k, i, u_death, t, fx); });
+  }
+
   void kernel(const PersonRows& rows_in, const Rates& rates_in, const sched::BlockRange& r,
               sim::BlockEffects& fx) const {
     const PersonRows p = rows_in;
@@ -79,21 +119,14 @@ class DemographyStage final : public sim::Stage {
     // Everyone present draws "death" every month: that number comes pre-filled (u_death).
     rng::for_rows_with_first_uniform(
         k.s_death, p.key, r.begin, r.end, [&](std::size_t i, double u_death) {
+          if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
+            // Left last month: their first month in the away pool, which they join.
+            if (away_month(p, k, i, u_death, t, fx)) fx.transfer(i);
+            return;
+          }
           if (p.age[i] < INT16_MAX) ++p.age[i];
           const int years = std::min(p.age[i] / 12, k.max_age);
           const std::size_t d = p.district[i];
-          if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-            // The away pool: former residents die at the state's mortality of their age and
-            // sex, and are followed for a bounded time, then dropped (no state statistics).
-            if (u_death < k.death[static_cast<std::size_t>(years)][p.sex[i]]) {
-              add(d, MonthFlows::kAwayDeaths);
-              fx.remove(i);
-            } else if (++p.away[i] >= k.pool_months) {
-              add(d, MonthFlows::kAwayExpired);
-              fx.remove(i);
-            }
-            return;
-          }
           if (p.here[i] >= 0 && p.here[i] < INT16_MAX) ++p.here[i];
           // u_death is the first number of the agent's "death" generator (its bernoulli).
           if (u_death < k.death[static_cast<std::size_t>(years)][p.sex[i]]) {
@@ -104,7 +137,9 @@ class DemographyStage final : public sim::Stage {
             fx.remove(i);
             return;
           }
-          if (p.sex[i] == static_cast<std::uint8_t>(Sex::kFemale) && years < k.birth_ages) {
+          // Only where the fertility table is positive (no draw for girls or older women).
+          if (p.sex[i] == static_cast<std::uint8_t>(Sex::kFemale) && years < k.birth_ages &&
+              k.birth[static_cast<std::size_t>(years)] > 0) {
             rng::Draw birth = k.s_birth(p.key[i]);
             if (birth.bernoulli(k.birth[static_cast<std::size_t>(years)])) {
               spawn_child(fx, p.key[i], k.tick, p.district[i], p.nationality[i], p.ties[i],

@@ -29,9 +29,10 @@ struct ModelOutputs;
 namespace labour {
 
 inline constexpr rng::DecisionId kOccupation = rng::decision("labour.occupation");
-inline constexpr rng::DecisionId kSeparation = rng::decision("labour.separation");
+/// The month's transition of a person of working age, one number: separation when employed, an
+/// unregistered job or inactivity when unemployed, re-entry when inactive.
+inline constexpr rng::DecisionId kTransition = rng::decision("labour.transition");
 inline constexpr rng::DecisionId kPriority = rng::decision("labour.priority");
-inline constexpr rng::DecisionId kFlow = rng::decision("labour.inactivity");
 
 /// @brief Flows of one month per cell.
 struct CellFlows {

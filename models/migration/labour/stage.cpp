@@ -1,17 +1,18 @@
 // The labour market's monthly stage (a market stage, engine/sim/market.hpp):
 //  1. agent-local: labour-market entrants get an occupation group; separations (employed ->
 //     unemployed), exits of the unemployed into inactivity and re-entry of the inactive; the
-//     employed are counted per cell (for the replacement demand);
+//     employed are counted per cell (for the replacement demand); in the same pass, the
+//     unemployed are gathered per cell with weighted keyed priorities (language, recognition,
+//     callback penalty for foreign applicants; regulated groups need recognition);
 //  2. per cell: new vacancies (the exogenous inflow with its trend, plus the registered share of
 //     the employed who retired, died or left this month, spread over the district's cells like
 //     its employment);
-//  3. gather the unemployed per cell with weighted keyed priorities (language, recognition,
-//     callback penalty for foreign applicants; regulated groups need recognition);
-//  4. clear: matches per cell from M = A_g U^alpha V^(1-alpha), A_g x the matching lever;
-//  5. apply: the winners are employed, their vacancies filled; vacancies reaching the maximum age
+//  3. clear: matches per cell from M = A_g U^alpha V^(1-alpha), A_g x the matching lever;
+//  4. apply: the winners are employed, their vacancies filled; vacancies reaching the maximum age
 //     are withdrawn.
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "engine/sim/market.hpp"
 #include "models/migration/labour/labour.hpp"
@@ -41,10 +42,13 @@ class LabourStage final : public sim::Stage {
     constexpr auto kInactive = static_cast<std::uint8_t>(Status::kInactive);
     constexpr auto kGerman = static_cast<std::uint8_t>(Nationality::kGerman);
 
-    // 1. Entrants' occupations, separations, inactivity flows (agent-local); employed per cell.
+    // 1. Entrants' occupations, separations, inactivity flows (agent-local); employed per cell;
+    // and in the same pass over the rows, the unemployed of the month's end list themselves as
+    // candidates of their cell with weighted keyed priorities (the matching in 4 needs only the
+    // counts and the vacancies of 2).
     const rng::DecisionStream s_occupation = ctx.stream(labour::kOccupation);
-    const rng::DecisionStream s_separation = ctx.stream(labour::kSeparation);
-    const rng::DecisionStream s_flow = ctx.stream(labour::kFlow);
+    const rng::DecisionStream s_transition = ctx.stream(labour::kTransition);
+    const rng::DecisionStream s_priority = ctx.stream(labour::kPriority);
     const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
     // The trend of labour demand (registered vacancy inflow) from the start to the end of
     // vacancy_inflow_change_until_year: it scales the exogenous registered vacancies and, as
@@ -59,40 +63,62 @@ class LabourStage final : public sim::Stage {
     const double to_job = L.to_job * trend;
     const double to_inactive = to_job + L.to_inactive;  // cumulative: u < to_job, then inactivity
     const double reentry = L.reentry;
-    const auto tallies =
-        ctx.for_agents(cells * 3, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
+    const double lw = p.language_weight_per_level;
+    const double callback = 1.0 / (1.0 + p.discrimination_callback_penalty);
+    const double partial = p.partial_recognition_weight;
+    const auto& counts = market_.gather(
+        ctx, cells, cells * 3,
+        [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit, std::span<double> t) {
           const PersonRows q = rows;
-          auto t = fx.tally();
-          for (std::size_t i = r.begin; i < r.end; ++i) {
-            if (q.residence[i] != kPresent) continue;
-            const bool foreign = q.nationality[i] != kGerman;
-            // Entrants this month get a target group from the district's mix of the unemployed.
-            if (q.age[i] == entry) {
-              q.occupation[i] = L.draw_group(L.unemployed_cdf, q.district[i], foreign,
-                                             s_occupation(q.key[i]).uniform());
-            }
-            const std::size_t cl = L.cell(q.district[i], q.occupation[i]);
-            const std::uint8_t st = q.status[i];
-            if (st == kEmployed) {
-              if (s_separation(q.key[i]).uniform() < L.separation_by_group[q.occupation[i]]) {
-                q.status[i] = kUnemployed;
-                t[cl * 2 + 1] += 1;
-              } else {
-                t[cl * 2] += 1;
-              }
-            } else if (st == kUnemployed) {
-              const double u = s_flow(q.key[i]).uniform();
-              if (u < to_job) {
-                q.status[i] = kEmployed;
-                t[cells * 2 + cl] += 1;
-              } else if (u < to_inactive) {
-                q.status[i] = kInactive;
-              }
-            } else if (st == kInactive) {
-              if (s_flow(q.key[i]).uniform() < reentry) q.status[i] = kUnemployed;
-            }
-          }
+          // Most rows draw the month's transition: the numbers come pre-filled (u).
+          rng::for_rows_with_first_uniform(
+              s_transition, q.key, r.begin, r.end, [&](std::size_t i, double u) {
+                if (q.residence[i] != kPresent) return;
+                const bool foreign = q.nationality[i] != kGerman;
+                // Entrants this month get a target group from the district's mix of the
+                // unemployed.
+                if (q.age[i] == entry) {
+                  q.occupation[i] = L.draw_group(L.unemployed_cdf, q.district[i], foreign,
+                                                 s_occupation(q.key[i]).uniform());
+                }
+                const std::size_t g = q.occupation[i];
+                const std::size_t cl = L.cell(q.district[i], g);
+                const std::uint8_t st = q.status[i];
+                if (st == kEmployed) {
+                  if (u < L.separation_by_group[g]) {
+                    q.status[i] = kUnemployed;
+                    t[cl * 2 + 1] += 1;
+                  } else {
+                    t[cl * 2] += 1;
+                  }
+                } else if (st == kUnemployed) {
+                  if (u < to_job) {
+                    q.status[i] = kEmployed;
+                    t[cells * 2 + cl] += 1;
+                  } else if (u < to_inactive) {
+                    q.status[i] = kInactive;
+                  }
+                } else if (st == kInactive) {
+                  if (u < reentry) q.status[i] = kUnemployed;
+                }
+                if (q.status[i] != kUnemployed) return;
+                double w = 1.0;
+                if (foreign) {
+                  w = callback * (1.0 + lw * q.language[i]) / (1.0 + lw * 4.0);
+                  const auto rec = static_cast<Recognition>(q.recognition[i]);
+                  if (rec == Recognition::kPartial || rec == Recognition::kNone) {
+                    // Regulated jobs need a recognised qualification: only the other share is
+                    // open.
+                    w *= partial * (1.0 - L.regulated_share[g]);
+                  }
+                }
+                if (!(w > 0)) return;
+                rng::Draw draw = s_priority(q.key[i]);
+                emit(static_cast<std::uint32_t>(cl), std::log(1.0 - draw.uniform()) / w, q.key[i],
+                     i);
+              });
         });
+    const std::vector<double>& tallies = market_.tallies();
 
     // 2. New vacancies per cell.
     for (std::size_t d = 0; d < nd; ++d) {
@@ -111,34 +137,7 @@ class LabourStage final : public sim::Stage {
       }
     }
 
-    // 3. Gather the unemployed per cell with weighted keyed priorities.
-    const double lw = p.language_weight_per_level;
-    const double callback = 1.0 / (1.0 + p.discrimination_callback_penalty);
-    const double partial = p.partial_recognition_weight;
-    const rng::DecisionStream s_priority = ctx.stream(labour::kPriority);
-    const auto& counts =
-        market_.gather(ctx, cells, [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit) {
-          const PersonRows q = rows;
-          for (std::size_t i = r.begin; i < r.end; ++i) {
-            if (q.residence[i] != kPresent || q.status[i] != kUnemployed) continue;
-            const std::size_t g = q.occupation[i];
-            double w = 1.0;
-            if (q.nationality[i] != kGerman) {
-              w = callback * (1.0 + lw * q.language[i]) / (1.0 + lw * 4.0);
-              const auto rec = static_cast<Recognition>(q.recognition[i]);
-              if (rec == Recognition::kPartial || rec == Recognition::kNone) {
-                // Regulated jobs need a recognised qualification: only the other share is open.
-                w *= partial * (1.0 - L.regulated_share[g]);
-              }
-            }
-            if (!(w > 0)) continue;
-            rng::Draw draw = s_priority(q.key[i]);
-            emit(static_cast<std::uint32_t>(L.cell(q.district[i], g)),
-                 std::log(1.0 - draw.uniform()) / w, q.key[i], i);
-          }
-        });
-
-    // 4. Clear: matches per cell.
+    // 3. Clear: matches per cell.
     const double alpha = p.matching_elasticity;
     const double lever = s_.lever(s_.levers.matching_efficiency);
     capacity_.assign(cells, 0);
@@ -153,7 +152,7 @@ class LabourStage final : public sim::Stage {
     }
     const auto& winners = market_.clear(ctx, capacity_);
 
-    // 5. Apply: hires fill vacancies; then the month ends for the vacancies.
+    // 4. Apply: hires fill vacancies; then the month ends for the vacancies.
     std::vector<double>& hired = hired_;
     hired.assign(cells, 0.0);
     for (const std::uint32_t row : winners) {

@@ -149,6 +149,129 @@ TEST(Simulation, RemovalsAreCompactedStablyAndSpawnsAppendedInRowOrder) {
   }
 }
 
+constexpr auto kSleep = rng::decision("test.sleep");
+
+struct SleepCols {
+  storage::ColumnHandle<std::uint64_t> key;
+  storage::ColumnHandle<std::int32_t> active_months;   ///< months visited by the active pass
+  storage::ColumnHandle<std::int32_t> dormant_months;  ///< months visited by the dormant pass
+  storage::ColumnHandle<std::int32_t> moves;           ///< transfers so far
+};
+
+/// Active agents fall dormant with probability 0.05 a month; dormant ones wake with probability
+/// 0.2 (their month's first number) or die with probability 0.1 (the rest of it).
+class SleepStage final : public Stage {
+ public:
+  explicit SleepStage(SleepCols c) : c_(c) {}
+  [[nodiscard]] std::string_view name() const override { return "sleep"; }
+  void run(StepContext& ctx) override {
+    const auto stream = ctx.stream(kSleep);
+    const auto t0 = ctx.for_dormant(2, [&](const sched::BlockRange& r, BlockEffects& fx) {
+      auto& d = *ctx.dormant;
+      for (std::size_t i = r.begin; i < r.end; ++i) {
+        ++d.span(c_.dormant_months)[i];
+        const double u = stream(d.span(c_.key)[i]).uniform();
+        if (u < 0.2) {
+          ++d.span(c_.moves)[i];
+          fx.transfer(i);
+          fx.tally()[0] += 1;
+        } else if (u < 0.3) {
+          fx.remove(i);
+          fx.tally()[1] += 1;
+        }
+      }
+    });
+    const auto t1 = ctx.for_agents(1, [&](const sched::BlockRange& r, BlockEffects& fx) {
+      auto& a = *ctx.agents;
+      for (std::size_t i = r.begin; i < r.end; ++i) {
+        ++a.span(c_.active_months)[i];
+        if (stream(a.span(c_.key)[i]).uniform() < 0.05) {
+          ++a.span(c_.moves)[i];
+          fx.transfer(i);
+          fx.tally()[0] += 1;
+        }
+      }
+    });
+    woke += t0[0];
+    died += t0[1];
+    slept += t1[0];
+  }
+  double woke = 0;
+  double died = 0;
+  double slept = 0;
+
+ private:
+  SleepCols c_;
+};
+
+struct SleepOutcome {
+  std::vector<std::uint64_t> active;
+  std::vector<std::uint64_t> dormant;
+  std::vector<std::int32_t> active_months;
+  std::vector<std::int32_t> dormant_months;
+  std::vector<std::int32_t> moves;
+  double woke, died, slept;
+  bool operator==(const SleepOutcome&) const = default;
+};
+
+SleepOutcome run_sleep(int threads, std::size_t block_size) {
+  storage::ColumnStore agents;
+  SleepCols c{agents.declare<std::uint64_t>("key"), agents.declare<std::int32_t>("active_months"),
+              agents.declare<std::int32_t>("dormant_months"),
+              agents.declare<std::int32_t>("moves")};
+  agents.append_rows(3000);
+  for (std::size_t i = 0; i < 3000; ++i) agents.span(c.key)[i] = rng::agent_key::initial(i);
+  const sched::Executor exec(threads);
+  Simulation sim(std::move(agents), rng::RunKey{5, 0}, exec, block_size);
+  auto stage = std::make_unique<SleepStage>(c);
+  SleepStage* s = stage.get();
+  sim.add_stage(std::move(stage));
+  constexpr int kMonths = 24;
+  for (int t = 0; t < kMonths; ++t) sim.step();
+  SleepOutcome o{};
+  for (const auto* store : {&sim.agents(), &sim.dormant()}) {
+    const auto keys = store->span(c.key);
+    (store == &sim.agents() ? o.active : o.dormant).assign(keys.begin(), keys.end());
+    for (std::size_t i = 0; i < store->size(); ++i) {
+      o.active_months.push_back(store->span(c.active_months)[i]);
+      o.dormant_months.push_back(store->span(c.dormant_months)[i]);
+      o.moves.push_back(store->span(c.moves)[i]);
+      // Each month an agent is visited by the pass of the store it is in; one that wakes (every
+      // second move) joins the active rows in time for that month's active pass as well.
+      EXPECT_EQ(store->span(c.active_months)[i] + store->span(c.dormant_months)[i],
+                kMonths + store->span(c.moves)[i] / 2);
+      // An agent that moved an even number of times is where it started (active).
+      EXPECT_EQ(store->span(c.moves)[i] % 2 == 0, store == &sim.agents());
+    }
+  }
+  o.woke = s->woke;
+  o.died = s->died;
+  o.slept = s->slept;
+  return o;
+}
+
+TEST(Simulation, DormantAgentsAreVisitedOnlyByTheirOwnPassAndMoveWithTheirValues) {
+  const SleepOutcome o = run_sleep(1, 3000);
+  EXPECT_GT(o.woke, 100);
+  EXPECT_GT(o.died, 100);
+  EXPECT_GT(o.slept, 1000);
+  EXPECT_EQ(o.active.size() + o.dormant.size() + static_cast<std::size_t>(o.died), 3000U);
+  EXPECT_EQ(static_cast<double>(o.dormant.size()), o.slept - o.woke - o.died);
+  std::vector<std::uint64_t> all = o.active;
+  all.insert(all.end(), o.dormant.begin(), o.dormant.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "an agent in both stores";
+}
+
+TEST(Simulation, TransfersAreIndependentOfThreadsAndBlockSize) {
+  const SleepOutcome reference = run_sleep(1, 3000);
+  for (const int threads : {2, 4}) {
+    for (const std::size_t block : {std::size_t{7}, std::size_t{100}}) {
+      EXPECT_TRUE(run_sleep(threads, block) == reference) << threads << " threads, " << block;
+    }
+  }
+}
+
 TEST(CellMarket, WinnersAreTheHighestPrioritiesPerCell) {
   storage::ColumnStore agents;
   const auto key = agents.declare<std::uint64_t>("key");

@@ -104,6 +104,37 @@ TEST(ColumnStore, EmptyLikeSharesSchemaAndAppends) {
   EXPECT_THROW(s.append_from(other), std::logic_error);
 }
 
+TEST(ColumnStore, AppendRowsOfCopiesTheListedRowsInTheirOrder) {
+  ColumnStore s;
+  const auto id = s.declare<std::uint32_t>("id");
+  const auto w = s.declare<double>("w");
+  s.append_rows(5);
+  for (std::uint32_t i = 0; i < 5; ++i) {
+    s.span(id)[i] = 10 + i;
+    s.span(w)[i] = 0.5 * i;
+  }
+  ColumnStore d = s.empty_like();
+  d.append_rows(1);
+  d.span(id)[0] = 99;
+  const std::vector<std::size_t> rows{4, 1, 3};
+  d.append_rows_of(s, rows);
+  ASSERT_EQ(d.size(), 4U);
+  EXPECT_EQ(d.span(id)[0], 99U);
+  EXPECT_EQ(d.span(id)[1], 14U);
+  EXPECT_EQ(d.span(id)[2], 11U);
+  EXPECT_EQ(d.span(id)[3], 13U);
+  EXPECT_DOUBLE_EQ(d.span(w)[3], 1.5);
+  EXPECT_EQ(s.size(), 5U) << "the source keeps its rows";
+  const std::vector<std::size_t> bad{5};
+  EXPECT_THROW(d.append_rows_of(s, bad), std::logic_error);
+  ColumnStore other;
+  (void)other.declare<float>("id");
+  other.append_rows(1);
+  const std::vector<std::size_t> first{0};
+  EXPECT_THROW(d.append_rows_of(other, first), std::logic_error);
+  EXPECT_EQ(d.size(), 4U);
+}
+
 TEST(ColumnStore, ClearRowsKeepsSchema) {
   ColumnStore s;
   const auto id = s.declare<std::uint8_t>("id");

@@ -96,20 +96,27 @@ TEST(Model, SeedAndReplicationChangeTheResult) {
   EXPECT_FALSE(same_series(a.run->series(), c.run->series()));
 }
 
-/// Rows of the final agent store by key, for agents selected by `keep(key)`.
+/// Rows of the final agents (residents and away pool) by key, for agents selected by
+/// `keep(key)`.
 using Row = std::tuple<std::int16_t, std::int16_t, std::uint8_t, std::uint8_t, std::uint8_t,
                        std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, float>;
 std::map<std::uint64_t, Row> rows_by_key(const ModelRun& run, bool (*keep)(std::uint64_t)) {
-  const auto& a = run.agents();
   const auto& c = run.state().cols;
   std::map<std::uint64_t, Row> out;
-  const auto key = a.span(c.key);
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!keep(key[i])) continue;
-    out[key[i]] = Row{a.span(c.age_months)[i],    a.span(c.months_here)[i], a.span(c.sex)[i],
-                      a.span(c.district)[i],      a.span(c.nationality)[i], a.span(c.status)[i],
-                      a.span(c.residence)[i],     a.span(c.housed)[i],      a.span(c.language)[i],
-                      a.span(c.discriminated)[i], a.span(c.ties)[i]};
+  for (const storage::ColumnStore* store : {&run.agents(), &run.away_pool()}) {
+    const auto& a = *store;
+    const auto key = a.span(c.key);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!keep(key[i])) continue;
+      EXPECT_TRUE(
+          out.try_emplace(key[i],
+                          Row{a.span(c.age_months)[i], a.span(c.months_here)[i], a.span(c.sex)[i],
+                              a.span(c.district)[i], a.span(c.nationality)[i], a.span(c.status)[i],
+                              a.span(c.residence)[i], a.span(c.housed)[i], a.span(c.language)[i],
+                              a.span(c.discriminated)[i], a.span(c.ties)[i]})
+              .second)
+          << "key " << key[i] << " twice";
+    }
   }
   return out;
 }
