@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <span>
 
 #include "models/migration/stages.hpp"
 
@@ -52,7 +53,8 @@ class DepartureStage final : public sim::Stage {
                 .tick = ctx.tick,
                 .s_leave = ctx.stream(decisions::kLeave),
                 .bound = 0};
-    rates.bound = hazard_bound(rates);
+    rates.bound = std::max(hazard_bound(rates),
+                           std::max(rates.ret[0], rates.ret[1]) * rates.lever_return * (1 + 1e-9));
     const std::size_t n_tallies = s_.n_districts() * MonthFlows::kCount;
     s_.add_flows(ctx.for_agents(n_tallies, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
       kernel(rows, rates, r, fx);
@@ -117,12 +119,16 @@ class DepartureStage final : public sim::Stage {
     rng::for_rows_with_first_uniform(
         s_leave, p.key, r.begin, r.end, [&](std::size_t i, double u_leave) {
           if (!(u_leave < bound)) return;  // stays, whatever the hazard (hazard_bound)
+          const std::uint8_t residence = p.residence[i];
+          if (residence != static_cast<std::uint8_t>(Residence::kPresent)) {
+            // In the away pool but not yet moved to it (the demography stage's sweep): the
+            // return decision, as for the pool (return_kernel). The gone do nothing.
+            if (is_away(residence)) (void)comes_back(p, rates, i, u_leave, t);
+            return;
+          }
           const std::size_t d = p.district[i];
           const std::size_t g =
               p.nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
-          // Those who left last month joined the away pool in the demography stage; those who
-          // leave this month are in it from next month.
-          if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) return;
           const bool employed = p.status[i] == static_cast<std::uint8_t>(Status::kEmployed);
           // departure_age_factor() on the local copies.
           double age_factor = band_multiplier[static_cast<std::size_t>(age_band_of(p.age[i] / 12))];
@@ -155,34 +161,38 @@ class DepartureStage final : public sim::Stage {
   void return_kernel(const PersonRows& rows_in, const Rates& rates, const sched::BlockRange& r,
                      sim::BlockEffects& fx) const {
     const PersonRows p = rows_in;
-    const double lever_return = rates.lever_return;
-    const std::array<double, 2> ret = rates.ret;
-    const int entry = rates.entry;
-    const std::int32_t tick = rates.tick;
     auto t = fx.tally();
-    auto add = [&](std::size_t d, MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
-    rng::for_rows_with_first_uniform(
-        rates.s_leave, p.key, r.begin, r.end, [&](std::size_t i, double u_leave) {
-          const std::size_t g =
-              p.nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
-          if (!(u_leave < ret[g] * lever_return)) return;
-          const std::size_t d = p.district[i];
-          add(d, p.residence[i] == static_cast<std::uint8_t>(Residence::kAwayAbroad)
-                     ? MonthFlows::kReturnsAbroad
-                     : MonthFlows::kReturnsGermany);
-          p.residence[i] = static_cast<std::uint8_t>(Residence::kPresent);
-          p.away[i] = 0;
-          p.here[i] = 0;
-          p.arrival_tick[i] = static_cast<std::int16_t>(tick);
-          p.housed[i] = housing::kTemporaryCode;
-          p.before[i] = 1;
-          if (p.age[i] >= entry && p.age[i] < s_.retirement_months(tick, p.age[i])) {
-            p.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-          }
-          add(d, MonthFlows::kArrivals);
-          add(d, MonthFlows::kReturns);
-          fx.transfer(i);
-        });
+    rng::for_rows_with_first_uniform(rates.s_leave, p.key, r.begin, r.end,
+                                     [&](std::size_t i, double u_leave) {
+                                       if (comes_back(p, rates, i, u_leave, t)) fx.transfer(i);
+                                     });
+  }
+
+  /// The return decision of a person in the away pool with the month's number u_leave; on a
+  /// return, the person becomes a resident again (a newcomer in temporary housing, unemployed
+  /// if of working age). Returns true on a return.
+  bool comes_back(const PersonRows& p, const Rates& rates, std::size_t i, double u_leave,
+                  std::span<double> t) const {
+    const std::size_t g =
+        p.nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
+    if (!(u_leave < rates.ret[g] * rates.lever_return)) return false;
+    const std::size_t d = p.district[i];
+    auto add = [&](MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
+    add(p.residence[i] == static_cast<std::uint8_t>(Residence::kAwayAbroad)
+            ? MonthFlows::kReturnsAbroad
+            : MonthFlows::kReturnsGermany);
+    p.residence[i] = static_cast<std::uint8_t>(Residence::kPresent);
+    p.away[i] = 0;
+    p.here[i] = 0;
+    p.arrival_tick[i] = static_cast<std::int16_t>(rates.tick);
+    p.housed[i] = housing::kTemporaryCode;
+    p.before[i] = 1;
+    if (p.age[i] >= rates.entry && p.age[i] < s_.retirement_months(rates.tick, p.age[i])) {
+      p.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+    }
+    add(MonthFlows::kArrivals);
+    add(MonthFlows::kReturns);
+    return true;
   }
 
   ModelState& s_;

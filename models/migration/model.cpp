@@ -369,7 +369,7 @@ class ReportStage final : public sim::Stage {
       std::uint32_t away = 0;
       for (std::size_t i = r.begin; i < r.end; ++i) {
         if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-          ++away;
+          away += is_away(p.residence[i]) ? 1U : 0U;  // not the gone (Residence::kGone)
           continue;
         }
         const std::size_t lane = i % kLanes;
@@ -407,8 +407,8 @@ class ReportStage final : public sim::Stage {
       }
       tl[cells] += away;
     });
-    // The away pool: the dormant agents, and the residents who left this month (they join the
-    // pool in next month's demography stage).
+    // The away pool: the dormant agents, and those who left since the demography stage's last
+    // sweep (they join the dormant agents at the next one).
     census.away = t[cells] + static_cast<double>(ctx.dormant->size());
     t.resize(cells);
     census.cells = std::move(t);
@@ -709,12 +709,10 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
     BROCKEN_PERSON_COLUMNS(BROCKEN_X)
 #undef BROCKEN_X
   }
-  // Only former residents are in the pool, and only residents (or those who left this month)
-  // among the agents.
+  // Only persons away are in the pool (the agents hold residents, those who left since the last
+  // sweep and the gone).
   for (const auto r : away.span(c.residence)) {
-    if (r == static_cast<std::uint8_t>(Residence::kPresent)) {
-      implausible(prefix + "/away_pool/residence", "holds a resident");
-    }
+    if (!is_away(r)) implausible(prefix + "/away_pool/residence", "holds a person not away");
   }
 
   s.labour.restore(ar, prefix + "/labour");

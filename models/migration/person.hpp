@@ -25,8 +25,16 @@ enum class Status : std::uint8_t {
 };
 
 /// @brief Where the person is. Away persons left the state and sit in the bounded away pool, from
-/// which they may return; they are not part of any population count.
-enum class Residence : std::uint8_t { kPresent = 0, kAwayGermany = 1, kAwayAbroad = 2 };
+/// which they may return; they are not part of any population count. kGone: died or no longer
+/// followed; the row waits for the next sweep of the demography stage, which drops it (every
+/// stage skips it, as it skips everyone not present).
+enum class Residence : std::uint8_t { kPresent = 0, kAwayGermany = 1, kAwayAbroad = 2, kGone = 3 };
+
+/// @brief True for persons in the away pool (not for the gone).
+constexpr bool is_away(std::uint8_t residence) noexcept {
+  return residence == static_cast<std::uint8_t>(Residence::kAwayGermany) ||
+         residence == static_cast<std::uint8_t>(Residence::kAwayAbroad);
+}
 
 /// @brief Recognition of a foreign qualification.
 enum class Recognition : std::uint8_t { kNotNeeded = 0, kNone = 1, kPartial = 2, kFull = 3 };
@@ -69,7 +77,7 @@ enum class Origin : std::uint8_t {
   X(std::uint8_t, district, district, 0, static_cast<double>(districts) - 1)                      \
   X(std::uint8_t, nationality, nationality, 0, kNationalities - 1)                                \
   X(std::uint8_t, status, status, 0, static_cast<double>(Status::kRetired))                       \
-  X(std::uint8_t, residence, residence, 0, static_cast<double>(Residence::kAwayAbroad))           \
+  X(std::uint8_t, residence, residence, 0, static_cast<double>(Residence::kGone))                 \
   /* housing::Housing: 0 temporary housing, 1 own household, 2 searching from another's           \
      dwelling, 3 child in another's household */                                                  \
   X(std::uint8_t, housed, housed, 0, 3)                                                           \

@@ -15,6 +15,13 @@
 namespace brocken::migration {
 namespace {
 
+/// Months between sweeps. Removing rows compacts the whole agent store (a stable compaction moves
+/// every row behind the first removed one), which took 7 % of the baseline's time when done every
+/// month; the dead and the leavers wait, marked, for the sweep instead (at most 5 months, about
+/// 40,000 rows at full scale, which every pass skips). Results do not depend on it: nothing is
+/// keyed on a row.
+constexpr std::int32_t kSweepMonths = 6;
+
 class DemographyStage final : public sim::Stage {
  public:
   explicit DemographyStage(ModelState& s) : s_(s) {}
@@ -37,13 +44,15 @@ class DemographyStage final : public sim::Stage {
                       .naturalisation = s_.naturalisation_prob_month,
                       .naturalisation_after = nat.min_residence_months,
                       .tick = ctx.tick,
+                      .sweep = ctx.tick % kSweepMonths == kSweepMonths - 1,
                       .s_death = ctx.stream(decisions::kDeath),
                       .s_birth = ctx.stream(decisions::kBirth),
                       .s_labour_entry = ctx.stream(decisions::kLabourEntry),
                       .s_naturalisation = ctx.stream(decisions::kNaturalisation)};
 
-    // The away pool (the dormant agents) first: the residents who left last month join it in
-    // the pass over the residents below, after this month's step of the pool.
+    // The away pool (the dormant agents) first: those who left since the last sweep join it in a
+    // sweep month, in the pass over the residents below, after this month's step of the pool.
+    // Until then they are stepped with the residents, as members of the pool.
     const std::size_t n_tallies = s_.n_districts() * MonthFlows::kCount;
     const PersonRows away(*ctx.dormant, s_.cols);
     s_.add_flows(ctx.for_dormant(n_tallies, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
@@ -70,6 +79,7 @@ class DemographyStage final : public sim::Stage {
     double naturalisation;     ///< monthly probability for an eligible foreign resident
     int naturalisation_after;  ///< months of residence before a person is eligible
     std::int32_t tick;
+    bool sweep;  ///< this month the gone rows are dropped and the away ones join the pool
     rng::DecisionStream s_death;
     rng::DecisionStream s_birth;
     rng::DecisionStream s_labour_entry;
@@ -78,24 +88,32 @@ class DemographyStage final : public sim::Stage {
 
   /// One month of a person in the away pool: ageing, death at the state's mortality of their age
   /// and sex, and the end of the follow-up after the pool's bounded time (no state statistics).
-  /// Returns false when the person leaves the pool (removed).
+  /// Returns false when the person leaves the pool.
   [[gnu::always_inline]] static bool away_month(const PersonRows& p, const Rates& k, std::size_t i,
-                                                double u_death, std::span<double> t,
-                                                sim::BlockEffects& fx) {
+                                                double u_death, std::span<double> t) {
     if (p.age[i] < INT16_MAX) ++p.age[i];
     const int years = std::min(p.age[i] / 12, k.max_age);
     const std::size_t d = p.district[i];
     if (u_death < k.death[static_cast<std::size_t>(years)][p.sex[i]]) {
       t[d * MonthFlows::kCount + MonthFlows::kAwayDeaths] += 1.0;
-      fx.remove(i);
       return false;
     }
     if (++p.away[i] >= k.pool_months) {
       t[d * MonthFlows::kCount + MonthFlows::kAwayExpired] += 1.0;
-      fx.remove(i);
       return false;
     }
     return true;
+  }
+
+  /// A resident who died, or a leaver whose follow-up ended before the sweep: dropped now in a
+  /// sweep month, otherwise marked gone (every stage skips the row) and dropped at the next one.
+  [[gnu::always_inline]] static void gone(const PersonRows& p, const Rates& k, std::size_t i,
+                                          sim::BlockEffects& fx) {
+    if (k.sweep) {
+      fx.remove(i);
+    } else {
+      p.residence[i] = static_cast<std::uint8_t>(Residence::kGone);
+    }
   }
 
   void away_kernel(const PersonRows& rows_in, const Rates& rates_in, const sched::BlockRange& r,
@@ -103,9 +121,10 @@ class DemographyStage final : public sim::Stage {
     const PersonRows p = rows_in;
     const Rates k = rates_in;
     auto t = fx.tally();
-    rng::for_rows_with_first_uniform(
-        k.s_death, p.key, r.begin, r.end,
-        [&](std::size_t i, double u_death) { away_month(p, k, i, u_death, t, fx); });
+    rng::for_rows_with_first_uniform(k.s_death, p.key, r.begin, r.end,
+                                     [&](std::size_t i, double u_death) {
+                                       if (!away_month(p, k, i, u_death, t)) fx.remove(i);
+                                     });
   }
 
   void kernel(const PersonRows& rows_in, const Rates& rates_in, const sched::BlockRange& r,
@@ -119,9 +138,18 @@ class DemographyStage final : public sim::Stage {
     // Everyone present draws "death" every month: that number comes pre-filled (u_death).
     rng::for_rows_with_first_uniform(
         k.s_death, p.key, r.begin, r.end, [&](std::size_t i, double u_death) {
-          if (p.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-            // Left last month: their first month in the away pool, which they join.
-            if (away_month(p, k, i, u_death, t, fx)) fx.transfer(i);
+          const std::uint8_t residence = p.residence[i];
+          if (residence != static_cast<std::uint8_t>(Residence::kPresent)) {
+            if (residence == static_cast<std::uint8_t>(Residence::kGone)) {
+              if (k.sweep) fx.remove(i);
+              return;
+            }
+            // Left since the last sweep: in the away pool, which the sweep moves them to.
+            if (!away_month(p, k, i, u_death, t)) {
+              gone(p, k, i, fx);
+            } else if (k.sweep) {
+              fx.transfer(i);
+            }
             return;
           }
           if (p.age[i] < INT16_MAX) ++p.age[i];
@@ -134,7 +162,7 @@ class DemographyStage final : public sim::Stage {
             if (p.status[i] == static_cast<std::uint8_t>(Status::kEmployed))
               add(d, MonthFlows::kEmployedExits);
             if (p.housed[i] == housing::kOwnCode) add(d, MonthFlows::kHousedExits);
-            fx.remove(i);
+            gone(p, k, i, fx);
             return;
           }
           // Only where the fertility table is positive (no draw for girls or older women).

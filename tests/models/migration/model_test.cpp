@@ -107,7 +107,8 @@ std::map<std::uint64_t, Row> rows_by_key(const ModelRun& run, bool (*keep)(std::
     const auto& a = *store;
     const auto key = a.span(c.key);
     for (std::size_t i = 0; i < a.size(); ++i) {
-      if (!keep(key[i])) continue;
+      if (!keep(key[i]) || a.span(c.residence)[i] == static_cast<std::uint8_t>(Residence::kGone))
+        continue;
       EXPECT_TRUE(
           out.try_emplace(key[i],
                           Row{a.span(c.age_months)[i], a.span(c.months_here)[i], a.span(c.sex)[i],
