@@ -71,4 +71,13 @@ trows=$(grep -c '^| [a-z].* | \(yes\|\*\*no\*\*\|unclear\) |$' "$W/targets.md")
 [ "$trows" -ge 14 ] || fail "targets: only $trows rows: $(cat "$W/targets.md")"
 grep -q '^| registered unemployed 2024 | 84,801 | [0-9,]* | [0-9,]* – [0-9,]* | ± [0-9,]* | within 7 % |' \
   "$W/targets.md" || fail "targets: no unemployed 2024 row with an interval"
+# run.sh with TABLE=targets and MARKER: writes between that marker's lines only.
+printf '<!-- BEGIN targets -->\nkeep\n<!-- END targets -->\n<!-- BEGIN small -->\nstale\n<!-- END small -->\n' \
+  >"$W/t.md"
+BROCKEN=$B PYTHON=$PY SCENARIO=scenarios/smoke.yaml DOC=$W/t.md TABLE=targets MARKER=small \
+  "$ROOT/tools/validation/run.sh" --set months=24 --set population.scale=0.005 >/dev/null 2>&1 ||
+  fail "run.sh TABLE=targets MARKER=small exited $?"
+grep -q '^keep$' "$W/t.md" || fail "MARKER: the other table changed"
+! grep -q '^stale$' "$W/t.md" || fail "MARKER: the marked table was not replaced"
+grep -q '^| registered unemployed 2024 |' "$W/t.md" || fail "MARKER: no targets table written"
 echo "validation tools: OK ($rows RBP7 state rows, $csv_rows rows in projections.csv, $trows target rows)"

@@ -17,6 +17,7 @@
 #   KEEP      keep the run's output file at this path
 #   PYTHON    python with h5py and numpy    (default /usr/bin/python3)
 #   TABLE     projections or targets        (default projections)
+#   MARKER    the markers to write between  (default TABLE: <!-- BEGIN TABLE --> ...)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -25,6 +26,7 @@ scenario=${SCENARIO:-scenarios/baseline.yaml}
 doc=${DOC:-docs/validation.md}
 python=${PYTHON:-/usr/bin/python3}
 table=${TABLE:-projections}
+marker=${MARKER:-$table}
 case "$table" in
   projections) script=tools/validation/compare_projections.py ;;
   targets) script=tools/validation/targets.py ;;
@@ -34,8 +36,8 @@ if [ ! -x "$brocken" ]; then
   echo "run.sh: $brocken not found: build it first (tools/setup.sh release)" >&2
   exit 2
 fi
-if [ "$doc" != "-" ] && ! grep -q "^<!-- BEGIN $table -->\$" "$doc"; then
-  echo "run.sh: $doc has no line '<!-- BEGIN $table -->'" >&2
+if [ "$doc" != "-" ] && ! grep -q "^<!-- BEGIN $marker -->\$" "$doc"; then
+  echo "run.sh: $doc has no line '<!-- BEGIN $marker -->'" >&2
   exit 2
 fi
 
@@ -52,7 +54,7 @@ if [ "$doc" = "-" ]; then
   cat "$tmp/table.md"
   exit 0
 fi
-"$python" - "$doc" "$tmp/table.md" "$table" <<'PY'
+"$python" - "$doc" "$tmp/table.md" "$marker" <<'PY'
 import sys
 doc, table, name = sys.argv[1], open(sys.argv[2], encoding="utf-8").read().rstrip("\n"), sys.argv[3]
 lines = open(doc, encoding="utf-8").read().split("\n")
