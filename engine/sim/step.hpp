@@ -6,8 +6,8 @@
 /// Data flow of `StepContext::for_agents(tallies, kernel)`:
 ///  1. the rows are cut into fixed-size blocks (boundaries independent of the thread count);
 ///  2. kernel(block, effects) runs for every block, in parallel or serially; it may write only the
-///     rows of its block, queue removals of its own rows, append new rows to its block's spawn
-///     buffer, and add to its block's tally vector;
+///     rows of its block, queue removals or transfers of its own rows, append new rows to its
+///     block's spawn buffer, and add to its block's tally vector;
 ///  3. after all blocks: rows queued for transfer are appended to the other store (the dormant
 ///     agents for a pass over the active ones, and the other way round) in ascending row order;
 ///     removals and transfers are applied by one stable compaction; then spawned rows are
@@ -18,8 +18,8 @@
 /// Dormant agents: a run keeps two stores of the same schema. The active agents are visited by
 /// every pass (`for_agents`); the dormant ones only by the passes that ask for them
 /// (`for_dormant`). A model keeps there the agents it must follow without stepping them with
-/// everyone else (the migration model: people who left the region and may return), so that the
-/// other passes do not read past them. An agent moves between the stores by `transfer()`; its
+/// everyone else (for example people who left the modelled region and may come back), so that
+/// the other passes do not read past them. An agent moves between the stores by `transfer()`; its
 /// key, and so its random numbers, go with it.
 #include <cstddef>
 #include <cstdint>
