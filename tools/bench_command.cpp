@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -284,7 +285,15 @@ BaselineRun baseline_once(const BenchOptions& o, const std::filesystem::path& ou
   return r;
 }
 
+/// The 1-minute load average (-1 where the system does not tell): other processes share the
+/// cores, and the times of a run vary with them.
+double load_average() {
+  double load[1] = {-1.0};
+  return getloadavg(load, 1) == 1 ? load[0] : -1.0;
+}
+
 int baseline_bench(const BenchOptions& o) {
+  const double load_before = load_average();
   std::cout << fmt::format(
       "baseline: {} end to end (load, set-up, months, output), {} thread{}, "
       "{} run{}\n",
@@ -332,6 +341,10 @@ int baseline_bench(const BenchOptions& o) {
   std::cout << fmt::format("peak memory:             {:.1f} MiB (ru_maxrss)\n",
                            mib(bench::peak_rss_bytes()));
   std::cout << fmt::format("dataset hash:            {:016x}\n", first.hash);
+  std::cout << fmt::format(
+      "load average:            {:.2f} before, {:.2f} after (1 minute; other processes on the "
+      "cores slow the runs)\n",
+      load_before, load_average());
   const bool same = std::all_of(runs.begin(), runs.end(),
                                 [&](const BaselineRun& r) { return r.hash == first.hash; });
   if (!same) {

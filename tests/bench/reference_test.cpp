@@ -269,7 +269,8 @@ TEST(BenchCommand, ReferencePrintsTheFiguresAndEqualHashes) {
 TEST(BenchCommand, BaselineModeRunsAScenarioEndToEndWithTheRunHash) {
   const auto bench = brocken("bench --model baseline --scenario scenarios/smoke.yaml --threads 2");
   ASSERT_EQ(bench.code, 0) << bench.out << bench.err;
-  for (const char* label : {"wall time", "threads", "peak memory", "dataset hash"}) {
+  for (const char* label :
+       {"wall time", "threads", "peak memory", "dataset hash", "load average"}) {
     EXPECT_FALSE(field(bench.out, label).empty()) << label << " missing in\n" << bench.out;
   }
   const fs::path out = fs::temp_directory_path() / fmt::format("brocken-bench-{}.h5", ::getpid());
