@@ -15,6 +15,14 @@ namespace {
 
 enum Stream : std::uint64_t { kFromGermany = 1, kFromAbroad = 2, kSkilled = 3 };
 
+/// The key stream of a stream's arrivals into district d: the arrivals of one district are
+/// numbered on their own, so that their keys (and all their random numbers) do not depend on how
+/// many arrived in the other districts (a policy that changes one district leaves the others'
+/// newcomers as they were).
+constexpr std::uint64_t key_stream(Stream s, std::size_t d) {
+  return (static_cast<std::uint64_t>(d) << 8U) | s;
+}
+
 class ArrivalStage final : public sim::Stage {
  public:
   explicit ArrivalStage(ModelState& s) : s_(s) {}
@@ -23,9 +31,6 @@ class ArrivalStage final : public sim::Stage {
   void run(sim::StepContext& ctx) override {
     const auto& p = s_.params.arrival;
     const std::size_t nd = s_.n_districts();
-    std::uint64_t seq_germany = 0;
-    std::uint64_t seq_abroad = 0;
-    std::uint64_t seq_skilled = 0;
     const double months_delta = s_.lever(s_.levers.procedure_months_delta);
     const auto delay = static_cast<std::size_t>(
         std::max(0.0, std::round(static_cast<double>(p.skilled.procedure_months) + months_delta)));
@@ -35,6 +40,9 @@ class ArrivalStage final : public sim::Stage {
 
     for (std::size_t d = 0; d < nd; ++d) {
       DistrictState& ds = s_.districts[d];
+      std::uint64_t seq_germany = 0;
+      std::uint64_t seq_abroad = 0;
+      std::uint64_t seq_skilled = 0;
       // Free streams. The observed inflows contain the returns of former residents, which the
       // departure stage has already brought back this month: the streams bring the rest.
       const std::size_t n_de =
@@ -44,12 +52,13 @@ class ArrivalStage final : public sim::Stage {
           take(ds.arrival_carry[1], p.from_abroad_per_year / 12.0 * s_.scale * s_.arrival_share[d],
                s_.flow(d, MonthFlows::kReturnsAbroad));
       for (std::size_t k = 0; k < n_de; ++k) {
-        add_person(ctx, rng::agent_key::arrival(kFromGermany, ctx.tick, seq_germany++), d,
+        add_person(ctx,
+                   rng::agent_key::arrival(key_stream(kFromGermany, d), ctx.tick, seq_germany++), d,
                    Origin::kArrivedGermany, p.from_germany_nationality, p.age_band_shares);
       }
       for (std::size_t k = 0; k < n_ab; ++k) {
-        add_person(ctx, rng::agent_key::arrival(kFromAbroad, ctx.tick, seq_abroad++), d,
-                   Origin::kArrivedAbroad, p.from_abroad_nationality, p.age_band_shares);
+        add_person(ctx, rng::agent_key::arrival(key_stream(kFromAbroad, d), ctx.tick, seq_abroad++),
+                   d, Origin::kArrivedAbroad, p.from_abroad_nationality, p.age_band_shares);
       }
       // Skilled pipeline: queue at the office, capacity-limited processing, fixed procedure time.
       ds.office_queue += applications * s_.application_share[d];
@@ -64,8 +73,9 @@ class ArrivalStage final : public sim::Stage {
       ds.pipeline.pop_front();
       const std::size_t n_sk = take(ds.application_carry, entering, 0.0);
       for (std::size_t k = 0; k < n_sk; ++k) {
-        add_person(ctx, rng::agent_key::arrival(kSkilled, ctx.tick, seq_skilled++), d,
-                   Origin::kArrivedSkilled, NationalityShares{0, 0, 1}, p.skilled.age_band_shares);
+        add_person(ctx, rng::agent_key::arrival(key_stream(kSkilled, d), ctx.tick, seq_skilled++),
+                   d, Origin::kArrivedSkilled, NationalityShares{0, 0, 1},
+                   p.skilled.age_band_shares);
       }
       s_.flow(d, MonthFlows::kArrivals) += static_cast<double>(n_de + n_ab + n_sk);
       s_.flow(d, MonthFlows::kArrivalsSkilled) += static_cast<double>(n_sk);

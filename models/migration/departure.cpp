@@ -183,8 +183,7 @@ class DepartureStage final : public sim::Stage {
             : MonthFlows::kReturnsGermany);
     p.residence[i] = static_cast<std::uint8_t>(Residence::kPresent);
     p.away[i] = 0;
-    p.here[i] = 0;
-    p.arrival_tick[i] = static_cast<std::int16_t>(rates.tick);
+    p.here[i] = 0;  // the stay starts again; arrival_tick keeps the first arrival (cohorts)
     p.housed[i] = housing::kTemporaryCode;
     p.before[i] = 1;
     if (p.age[i] >= rates.entry && p.age[i] < s_.retirement_months(rates.tick, p.age[i])) {

@@ -68,7 +68,7 @@ enum class Origin : std::uint8_t {
   X(std::int16_t, months_here, here, -1, INT16_MAX)                                               \
   /* months in the away pool */                                                                   \
   X(std::int16_t, away_months, away, 0, INT16_MAX)                                                \
-  /* tick of (last) arrival; -1 = none */                                                         \
+  /* tick of the first arrival (immutable; a return keeps it); -1 = none */                       \
   X(std::int16_t, arrival_tick, arrival_tick, -1, INT16_MAX)                                      \
   /* social ties in the region, 0..1 */                                                           \
   X(float, ties, ties, 0, 1)                                                                      \

@@ -154,6 +154,39 @@ TEST(AwayPool, StockAccountsForEveryFlowAndStaysWithinItsBound) {
   EXPECT_GT(sum_of(expired), 0.0);
 }
 
+TEST(AwayPool, ReturnersKeepTheirFirstArrivalMonth) {
+  // Arrival cohorts must be followable: a person who arrived during the run, left and came back
+  // keeps the month of the first arrival (arrival_tick), while the stay restarts (months_here
+  // counts from the return, so the return month is T - 1 - months_here). A returner of the
+  // initial population keeps -1. A high return hazard makes returns frequent.
+  constexpr int kMonths = 36;
+  const Scenario sc = load("smoke.yaml", {"months=" + std::to_string(kMonths),
+                                          "models.departure.return_hazard_german=0.2",
+                                          "models.departure.return_hazard_foreign=0.2"});
+  const auto f = run_all(sc, 2);
+  const auto& a = f.run->agents();
+  const auto& c = f.run->state().cols;
+  std::size_t arrived_and_returned = 0;
+  std::size_t initial_returned = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a.span(c.residence)[i] != static_cast<std::uint8_t>(Residence::kPresent) ||
+        a.span(c.lived_here_before)[i] == 0) {
+      continue;
+    }
+    const int first = a.span(c.arrival_tick)[i];
+    const int returned = kMonths - 1 - a.span(c.months_here)[i];
+    if (first < 0) {
+      ++initial_returned;
+      continue;
+    }
+    ++arrived_and_returned;
+    // At least a month away between the first arrival and the return.
+    EXPECT_LT(first, returned - 1) << "key " << a.span(c.key)[i];
+  }
+  EXPECT_GT(arrived_and_returned, 20U);
+  EXPECT_GT(initial_returned, 20U);
+}
+
 TEST(AwayPool, SizeIsTheInflowTimesTheMeanTimeInThePool) {
   // Little's law, computed independently of the pool's code: a leaver of month t - k is still in
   // the pool at the end of month t if they have neither returned (hazard r a month, from the
