@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -306,6 +308,61 @@ TEST(CellMarket, WinnersAreTheHighestPrioritiesPerCell) {
   }
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(winners, expected);
+}
+
+TEST(CellMarket, GatherWithTalliesUpdatesRowsAndSumsTalliesInAnyLayout) {
+  // The fused pass: each row flips a flag and counts itself per cell; only flagged rows compete.
+  // Counts, tallies and winners are the same at any thread count and block size, and equal to a
+  // computation over the rows.
+  auto run = [](int threads, std::size_t block) {
+    storage::ColumnStore agents;
+    const auto key = agents.declare<std::uint64_t>("key");
+    const auto flag = agents.declare<std::uint8_t>("flag");
+    agents.append_rows(1000);
+    for (std::size_t i = 0; i < 1000; ++i) agents.span(key)[i] = rng::agent_key::initial(i);
+    const sched::Executor exec(threads);
+    Workspace ws;
+    StepContext ctx;
+    ctx.exec = &exec;
+    ctx.agents = &agents;
+    ctx.block_size = block;
+    ctx.workspace = &ws;
+    CellMarket m;
+    const auto& counts = m.gather(
+        ctx, 3, 3, [&](const sched::BlockRange& r, CellMarket::Emitter& emit, std::span<double> t) {
+          auto k = agents.span(key);
+          auto f = agents.span(flag);
+          for (std::size_t i = r.begin; i < r.end; ++i) {
+            const auto cell = static_cast<std::uint32_t>(k[i] % 3);
+            t[cell] += 1.0;
+            f[i] = static_cast<std::uint8_t>(k[i] % 5 == 0);
+            if (f[i] != 0) emit(cell, static_cast<double>(k[i] % 7), k[i], i);
+          }
+        });
+    std::vector<std::size_t> n(counts.begin(), counts.end());
+    std::vector<double> tallies = m.tallies();
+    const std::vector<std::size_t> cap{5, 5, 5};
+    const std::vector<std::uint32_t> winners = m.clear(ctx, cap);
+    std::size_t flagged = 0;
+    for (const auto v : agents.span(flag)) flagged += v;
+    return std::tuple{n, tallies, winners, flagged};
+  };
+  const auto reference = run(1, 1000);
+  const auto& [n, tallies, winners, flagged] = reference;
+  EXPECT_EQ(flagged, 200U);
+  ASSERT_EQ(tallies.size(), 3U);
+  for (std::size_t c = 0; c < 3; ++c) {
+    std::size_t rows = 0, candidates = 0;
+    for (std::size_t i = 0; i < 1000; ++i) {
+      rows += i % 3 == c ? 1U : 0U;
+      candidates += (i % 3 == c && i % 5 == 0) ? 1U : 0U;
+    }
+    EXPECT_DOUBLE_EQ(tallies[c], static_cast<double>(rows));
+    EXPECT_EQ(n[c], candidates);
+  }
+  EXPECT_EQ(winners.size(), 15U);
+  EXPECT_TRUE(run(2, 7) == reference);
+  EXPECT_TRUE(run(4, 128) == reference);
 }
 
 }  // namespace
