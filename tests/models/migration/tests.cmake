@@ -4,6 +4,7 @@ brocken_gtest(migration_scenario_test SOURCES models/migration/scenario_test.cpp
 # population and a 4-SE bound on each cell's mean without a sanitizer; 20 replications and only
 # the sampling's exact bounds under the sanitizers (BROCKEN_SANITIZED): about 9 s -> 4 s under tsan.
 brocken_gtest(migration_synth_test SOURCES models/migration/synth_test.cpp LIBS brocken::models_migration)
+brocken_gtest(migration_arrival_test SOURCES models/migration/arrival/arrival_test.cpp LIBS brocken::models_migration)
 brocken_gtest(migration_relocation_test SOURCES models/migration/relocation/relocation_test.cpp LIBS brocken::models_migration)
 # Cohort-component (Leslie matrix) validation of the demography (docs/validation.md), two sizes:
 #  - without a sanitizer (release, debug): the statistical validation, R = 40 replications of a
