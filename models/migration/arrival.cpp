@@ -1,8 +1,10 @@
-// Arrivals across the state border: two free streams (from the rest of Germany, from abroad) and
-// the admission pipeline of third-country skilled workers (applications -> immigration office with
-// limited monthly capacity per district -> procedure of fixed duration -> entry). Serial: new rows
-// are appended in a fixed order (district, then stream, then sequence), and every attribute of a
-// new person is drawn from its own key, so the result does not depend on threads.
+// Arrivals across the state border: two free streams (from the rest of Germany, from abroad), each
+// a mix of channels (docs/model.md, "Arrival"), and the admission pipeline of third-country
+// skilled workers (applications -> immigration office with limited monthly capacity per district
+// -> procedure of fixed duration -> entry as Blue Card or 18a/b skilled-worker visa holders).
+// Serial: new rows are appended in a fixed order (district, then stream, then sequence), and every
+// attribute of a new person, its channel first, is drawn from its own key, so the result does not
+// depend on threads.
 #include "models/migration/arrival.hpp"
 
 #include <algorithm>
@@ -54,11 +56,11 @@ class ArrivalStage final : public sim::Stage {
       for (std::size_t k = 0; k < n_de; ++k) {
         add_person(ctx,
                    rng::agent_key::arrival(key_stream(kFromGermany, d), ctx.tick, seq_germany++), d,
-                   Origin::kArrivedGermany, p.from_germany_nationality, p.age_band_shares);
+                   0);
       }
       for (std::size_t k = 0; k < n_ab; ++k) {
         add_person(ctx, rng::agent_key::arrival(key_stream(kFromAbroad, d), ctx.tick, seq_abroad++),
-                   d, Origin::kArrivedAbroad, p.from_abroad_nationality, p.age_band_shares);
+                   d, 1);
       }
       // Skilled pipeline: queue at the office, capacity-limited processing, fixed procedure time.
       ds.office_queue += applications * s_.application_share[d];
@@ -74,8 +76,7 @@ class ArrivalStage final : public sim::Stage {
       const std::size_t n_sk = take(ds.application_carry, entering, 0.0);
       for (std::size_t k = 0; k < n_sk; ++k) {
         add_person(ctx, rng::agent_key::arrival(key_stream(kSkilled, d), ctx.tick, seq_skilled++),
-                   d, Origin::kArrivedSkilled, NationalityShares{0, 0, 1},
-                   p.skilled.age_band_shares);
+                   d, kPipeline);
       }
       s_.flow(d, MonthFlows::kArrivals) += static_cast<double>(n_de + n_ab + n_sk);
       s_.flow(d, MonthFlows::kArrivalsSkilled) += static_cast<double>(n_sk);
@@ -83,6 +84,8 @@ class ArrivalStage final : public sim::Stage {
   }
 
  private:
+  static constexpr int kPipeline = -1;  ///< add_person's `stream` for the admission pipeline
+
   /// Whole persons from an expected count less those already counted (`returned`), carrying
   /// the fraction to the next month. More returns than the stream's month are carried as a
   /// deficit of at most a year of the stream, so that newcomers plus returns keep the stream's
@@ -107,21 +110,43 @@ class ArrivalStage final : public sim::Stage {
     return n - 1;
   }
 
-  void add_person(sim::StepContext& ctx, std::uint64_t key, std::size_t d, Origin origin,
-                  const NationalityShares& nat_shares, const AgeBandShares& age_shares) {
+  /// The channel of a newcomer of free stream `stream` (0 rest of Germany, 1 abroad) from a
+  /// uniform number: in proportion to the channels' shares of the stream.
+  [[nodiscard]] Channel stream_channel(int stream, double u) const {
+    const auto& ch = s_.params.arrival.channels;
+    double acc = 0;
+    Channel last = Channel::kInitial;
+    for (int c = 0; c < kChannels; ++c) {
+      if (channel_stream(static_cast<Channel>(c)) != stream) continue;
+      last = static_cast<Channel>(c);
+      acc += ch[static_cast<std::size_t>(c)].share;
+      if (u < acc) return last;
+    }
+    return last;
+  }
+
+  /// Appends one newcomer of free stream `stream` (0, 1) or of the pipeline (kPipeline). Every
+  /// number is drawn from the person's key, in a fixed order whatever the branches.
+  void add_person(sim::StepContext& ctx, std::uint64_t key, std::size_t d, int stream) {
     auto& a = *ctx.agents;
     const auto& c = s_.cols;
     const auto& p = s_.params;
     const std::size_t i = a.append_rows(1);
     rng::Draw draw(ctx.run, key, ctx.tick, decisions::kArrivalAttributes);
-    const std::size_t band = pick(draw.uniform(), age_shares.data(), kAgeBands);
+    const bool skilled = stream == kPipeline;
+    const double u_channel = draw.uniform();
+    const Channel channel =
+        skilled ? (u_channel < p.arrival.skilled.academic_share ? Channel::kBlueCard
+                                                                : Channel::kSkilledVisa)
+                : stream_channel(stream, u_channel);
+    const ChannelParams& cp = p.arrival.channels[static_cast<std::size_t>(channel)];
+    const std::size_t band = pick(draw.uniform(), cp.age_band_shares.data(), kAgeBands);
     const int lo = age_band_lower(static_cast<int>(band));
     const int hi = band + 1 < kAgeBands ? age_band_lower(static_cast<int>(band) + 1)
                                         : p.arrival.oldest_arrival_age_years;
     const int age_months =
         lo * 12 + static_cast<int>(draw.below(static_cast<std::uint32_t>((hi - lo) * 12)));
-    const auto nat = static_cast<Nationality>(pick(draw.uniform(), nat_shares.data(), 3));
-    const bool skilled = origin == Origin::kArrivedSkilled;
+    const Nationality nat = channel_nationality(channel, draw.uniform() < cp.eu_share);
     const int entry = static_cast<int>(p.demography.labour_entry_age_years * 12.0);
 
     a.span(c.key)[i] = key;
@@ -135,8 +160,9 @@ class ArrivalStage final : public sim::Stage {
     a.span(c.nationality)[i] = static_cast<std::uint8_t>(nat);
     a.span(c.residence)[i] = static_cast<std::uint8_t>(Residence::kPresent);
     a.span(c.housed)[i] = housing::kTemporaryCode;
-    a.span(c.origin)[i] = static_cast<std::uint8_t>(origin);
+    a.span(c.channel)[i] = static_cast<std::uint8_t>(channel);
     a.span(c.lived_here_before)[i] = 0;
+    s_.channel_flow(ChannelFlows::kArrivals, static_cast<std::size_t>(channel)) += 1.0;
 
     Status status = Status::kUnemployed;
     const double u_job = draw.uniform();
@@ -144,8 +170,8 @@ class ArrivalStage final : public sim::Stage {
       status = Status::kChild;
     } else if (age_months >= s_.retirement_months(ctx.tick, age_months)) {
       status = Status::kRetired;
-    } else if (skilled || u_job < p.arrival.arrivals_employed_share) {
-      status = Status::kEmployed;  // a job offer comes with the move (Blue Card: required)
+    } else if (skilled || u_job < cp.employed_share) {
+      status = Status::kEmployed;  // a job offer comes with the move (Blue Card, 18a/b: required)
     }
     a.span(c.status)[i] = static_cast<std::uint8_t>(status);
     // Occupation group: an arrival with a job takes an open registered vacancy of the district
@@ -156,27 +182,25 @@ class ArrivalStage final : public sim::Stage {
     // registration is decided by the same uniform as the job: u_job below the employed share
     // times the registered share (or, in the pipeline, below the registered share).
     const double u_group = draw.uniform();
-    const bool is_foreign = nat != Nationality::kGerman;
+    const bool foreign = nat != Nationality::kGerman;
+    if (foreign) s_.flow(d, MonthFlows::kArrivalsForeign) += 1.0;
     const double registered = p.labour.replacement_share;
     const bool registered_job =
-        skilled ? u_job < registered : u_job < p.arrival.arrivals_employed_share * registered;
+        skilled ? u_job < registered : u_job < cp.employed_share * registered;
     if (status == Status::kEmployed && registered_job) {
-      a.span(c.occupation)[i] = s_.labour.take_vacancy(d, is_foreign, u_group);
+      a.span(c.occupation)[i] = s_.labour.take_vacancy(d, foreign, u_group);
       s_.flow(d, MonthFlows::kHires) += 1.0;
     } else if (status == Status::kEmployed) {
-      a.span(c.occupation)[i] =
-          s_.labour.draw_group(s_.labour.employed_cdf, d, is_foreign, u_group);
+      a.span(c.occupation)[i] = s_.labour.draw_group(s_.labour.employed_cdf, d, foreign, u_group);
     } else {
       a.span(c.occupation)[i] = s_.labour.draw_group(
           status == Status::kUnemployed ? s_.labour.unemployed_cdf : s_.labour.employed_cdf, d,
-          is_foreign, u_group);
+          foreign, u_group);
     }
 
-    const bool foreign = nat != Nationality::kGerman;
     const double u_lang = draw.uniform();
-    std::uint8_t language = 4;
-    if (foreign) language = skilled ? 2 : static_cast<std::uint8_t>(u_lang < 0.5 ? 0 : 1);
-    a.span(c.language)[i] = language;
+    a.span(c.language)[i] =
+        foreign ? static_cast<std::uint8_t>(pick(u_lang, cp.language.data(), 5)) : std::uint8_t{4};
     Recognition rec = Recognition::kNotNeeded;
     Qualification qual = Qualification::kUnknown;
     const double u_rec = draw.uniform();
@@ -186,8 +210,11 @@ class ArrivalStage final : public sim::Stage {
             : u_rec < p.arrival.skilled.recognition_full + p.arrival.skilled.recognition_none
                 ? Recognition::kNone
                 : Recognition::kPartial;
-      qual = u_qual < p.arrival.skilled.academic_share ? Qualification::kAcademic
-                                                       : Qualification::kVocational;
+      qual = channel == Channel::kBlueCard ? Qualification::kAcademic : Qualification::kVocational;
+    } else if (status != Status::kChild) {
+      qual = cp.qualification_as_residents
+                 ? static_cast<Qualification>(labour::draw_qualification(s_, status, u_qual))
+                 : static_cast<Qualification>(1 + pick(u_qual, cp.qualification.data(), 3));
     }
     a.span(c.recognition)[i] = static_cast<std::uint8_t>(rec);
     a.span(c.qualification)[i] = static_cast<std::uint8_t>(qual);
@@ -214,6 +241,65 @@ void derive_arrival(ModelState& s) {
     s.arrival_share[d] = r.districts[d].population_base / pop_total;
     s.application_share[d] = v_total > 0 ? r.districts[d].vacancies / v_total : s.arrival_share[d];
   }
+}
+
+double pipeline_entries_per_month(const ModelState& s, std::size_t d) {
+  const auto& k = s.params.arrival.skilled;
+  const double demand = k.applications_per_year / 12.0 * s.scale * s.application_share[d];
+  const double capacity =
+      k.office_capacity_per_100k_per_month * s.region->districts[d].population_base / 1e5 * s.scale;
+  return std::min(demand, capacity);
+}
+
+void fill_pipeline(ModelState& s) {
+  const auto months = static_cast<std::size_t>(s.params.arrival.skilled.procedure_months);
+  for (std::size_t d = 0; d < s.districts.size(); ++d) {
+    s.districts[d].pipeline.assign(months, pipeline_entries_per_month(s, d));
+  }
+}
+
+double channel_per_year(const ArrivalParams& p, Channel c) noexcept {
+  const int stream = channel_stream(c);
+  if (stream < 0) return 0.0;
+  return (stream == 0 ? p.from_germany_per_year : p.from_abroad_per_year) *
+         p.channels[static_cast<std::size_t>(c)].share;
+}
+
+double channel_working_age_share(const ModelState& s, Channel c) {
+  const auto& pa = s.params.arrival;
+  const auto& shares = pa.channels[static_cast<std::size_t>(c)].age_band_shares;
+  const int entry_months = static_cast<int>(s.params.demography.labour_entry_age_years * 12.0);
+  const int retire_months = s.retirement_months(0, s.retirement_months(0, 0));
+  double share = 0;
+  for (int b = 0; b < kAgeBands; ++b) {
+    const int lo = age_band_lower(b) * 12;
+    const int hi = (b + 1 < kAgeBands ? age_band_lower(b + 1) : pa.oldest_arrival_age_years) * 12;
+    const int overlap = std::max(0, std::min(hi, retire_months) - std::max(lo, entry_months));
+    share += shares[static_cast<std::size_t>(b)] * static_cast<double>(overlap) /
+             static_cast<double>(hi - lo);
+  }
+  return share;
+}
+
+AgeBandShares foreign_arrival_age_bands(const ArrivalParams& p) noexcept {
+  // Weighted by newcomers a year; by the channels' shares alone where the streams are empty (a
+  // closed population still has the foreign residents that past arrivals brought).
+  const bool empty = p.from_germany_per_year + p.from_abroad_per_year <= 0;
+  AgeBandShares mix{};
+  double total = 0;
+  for (int c = 0; c < kChannels; ++c) {
+    const auto ch = static_cast<Channel>(c);
+    if (channel_stream(ch) < 0 || channel_nationality(ch, true) == Nationality::kGerman) continue;
+    const double w =
+        empty ? p.channels[static_cast<std::size_t>(c)].share : channel_per_year(p, ch);
+    total += w;
+    for (std::size_t b = 0; b < mix.size(); ++b)
+      mix[b] += w * p.channels[static_cast<std::size_t>(c)].age_band_shares[b];
+  }
+  if (total > 0) {
+    for (double& x : mix) x /= total;
+  }
+  return mix;
 }
 
 std::unique_ptr<sim::Stage> make_arrival_stage(ModelState& state) {

@@ -11,4 +11,26 @@ namespace brocken::migration {
 /// (ModelState::application_share; by population where no district reports vacancies).
 void derive_arrival(ModelState& s);
 
+/// @brief Skilled-worker entries a month from district d's pipeline in the steady state without
+/// levers: its applications, or its office capacity where that is smaller (model units).
+[[nodiscard]] double pipeline_entries_per_month(const ModelState& s, std::size_t d);
+
+/// @brief Fills every district's pipeline at the start with procedure_months months of steady
+/// entries (pipeline_entries_per_month), as if the procedure had run before the start: the
+/// first entries come in the first month, not after the procedure's duration. The office queue
+/// starts empty.
+void fill_pipeline(ModelState& s);
+
+/// @brief Full-scale newcomers a year of a free-stream channel: its stream's volume times its
+/// share (0 for the pipeline channels, the start population and births).
+[[nodiscard]] double channel_per_year(const ArrivalParams& p, Channel c) noexcept;
+
+/// @brief Share of a channel's arrivals of working age in the first month (ages uniform within
+/// each age band).
+[[nodiscard]] double channel_working_age_share(const ModelState& s, Channel c);
+
+/// @brief The age-band mix of the free streams' foreign newcomers (weights: newcomers a year):
+/// the arrival profile behind the start population's foreign age structure (synth.hpp).
+[[nodiscard]] AgeBandShares foreign_arrival_age_bands(const ArrivalParams& p) noexcept;
+
 }  // namespace brocken::migration

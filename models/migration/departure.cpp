@@ -1,35 +1,65 @@
 // Departure across the state border (a pass over the residents) and return from the away pool (a
 // pass over the engine's dormant agents, which moves returners back among the residents).
 //
-// Leaving: h = base[group] * m_i / M[group], with m_i = age_band[band] * early * exp(b'x_i) and
-// M[group] the mean of m over the group's members in the initial population (computed once in
-// model set-up), so that the base hazard is the group's observed outflow rate at the start
-// (docs/model.md, "Departure"). Covariates x: employed, unhoused, ties, discriminated, recognised.
+// Leaving: h = base[group] * m_i / M[group], with m_i = age_band[band] * early * channel[c] *
+// exp(b'x_i) and M[group] the mean of m over the group's members in the initial population
+// (computed once in model set-up, where everyone's channel is "initial", factor 1), so that the
+// base hazard is the group's observed outflow rate at the start (docs/model.md, "Departure").
+// Covariates x: employed, unhoused, ties, discriminated, recognised, German level.
 #include "models/migration/departure.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <span>
+#include <vector>
 
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
 
 double departure_covariate_factor(const DepartureParams& p, bool employed, bool unhoused,
-                                  float ties, bool discriminated, bool recognised) noexcept {
+                                  float ties, bool discriminated, bool recognised,
+                                  std::uint8_t language) noexcept {
   const double x =
       p.coef_employed * (employed ? 1.0 : 0.0) + p.coef_unhoused * (unhoused ? 1.0 : 0.0) +
       p.coef_ties * static_cast<double>(ties) + p.coef_discriminated * (discriminated ? 1.0 : 0.0) +
-      p.coef_recognised * (recognised ? 1.0 : 0.0);
+      p.coef_recognised * (recognised ? 1.0 : 0.0) + p.coef_language * language;
   return std::exp(x);
 }
 
-double departure_multiplier(const DepartureParams& p, int age_months, int months_here,
-                            bool employed, bool unhoused, float ties, bool discriminated,
-                            bool recognised) noexcept {
-  return departure_age_factor(p, age_months, months_here) *
-         departure_covariate_factor(p, employed, unhoused, ties, discriminated, recognised);
+double departure_multiplier(const DepartureParams& p, const DepartureCase& c) noexcept {
+  return departure_age_factor(p, c.age_months, c.months_here) *
+         p.channel_multipliers[std::min<std::size_t>(c.channel, kChannels - 1)] *
+         departure_covariate_factor(p, c.employed, c.unhoused, c.ties, c.discriminated,
+                                    c.recognised, c.language);
+}
+
+StoreDepartureMultiplier::StoreDepartureMultiplier(const DepartureParams& p,
+                                                   const storage::ColumnStore& store,
+                                                   const PersonColumns& c)
+    : p_(&p),
+      age_(store.span(c.age_months)),
+      here_(store.span(c.months_here)),
+      channel_(store.span(c.channel)),
+      language_(store.span(c.language)),
+      status_(store.span(c.status)),
+      housed_(store.span(c.housed)),
+      discriminated_(store.span(c.discriminated)),
+      recognition_(store.span(c.recognition)),
+      ties_(store.span(c.ties)) {}
+
+double StoreDepartureMultiplier::operator()(std::size_t i) const noexcept {
+  return departure_multiplier(
+      *p_, {.age_months = age_[i],
+            .months_here = here_[i],
+            .channel = channel_[i],
+            .language = language_[i],
+            .employed = status_[i] == static_cast<std::uint8_t>(Status::kEmployed),
+            .unhoused = housed_[i] == 0,
+            .ties = ties_[i],
+            .discriminated = discriminated_[i] != 0,
+            .recognised = recognition_[i] == static_cast<std::uint8_t>(Recognition::kFull)});
 }
 
 namespace {
@@ -52,10 +82,11 @@ class DepartureStage final : public sim::Stage {
                 .entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0),
                 .tick = ctx.tick,
                 .s_leave = ctx.stream(decisions::kLeave),
-                .bound = 0};
+                .bound = 0,
+                .channel_at = s_.channel_offset()};
     rates.bound = std::max(hazard_bound(rates),
                            std::max(rates.ret[0], rates.ret[1]) * rates.lever_return * (1 + 1e-9));
-    const std::size_t n_tallies = s_.n_districts() * MonthFlows::kCount;
+    const std::size_t n_tallies = s_.flow_slots();
     s_.add_flows(ctx.for_agents(n_tallies, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
       kernel(rows, rates, r, fx);
     }));
@@ -80,7 +111,8 @@ class DepartureStage final : public sim::Stage {
     int entry;
     std::int32_t tick;
     rng::DecisionStream s_leave;
-    double bound;  ///< no resident's monthly hazard exceeds it (hazard_bound)
+    double bound;            ///< no resident's monthly hazard exceeds it (hazard_bound)
+    std::size_t channel_at;  ///< offset of the flows by channel in the tallies
   };
 
   /// An upper bound of every resident's leaving hazard this month: the largest base hazard times
@@ -95,9 +127,12 @@ class DepartureStage final : public sim::Stage {
     const double covariates =
         std::exp(std::max(0.0, p.coef_employed) + std::max(0.0, p.coef_unhoused) +
                  std::max(0.0, p.coef_ties) + std::max(0.0, p.coef_discriminated) +
-                 std::max(0.0, p.coef_recognised));
+                 std::max(0.0, p.coef_recognised) + std::max(0.0, 4.0 * p.coef_language));
+    double channel = 0;
+    for (const double m : p.channel_multipliers) channel = std::max(channel, m);
     const double base = std::max(r.base[0], r.base[1] * r.lever_leave);
-    return base * band * std::max(1.0, p.early_years_multiplier) * covariates * (1 + 1e-9);
+    return base * band * std::max(1.0, p.early_years_multiplier) * channel * covariates *
+           (1 + 1e-9);
   }
 
   void kernel(const PersonRows& rows_in, const Rates& rates, const sched::BlockRange& r,
@@ -108,10 +143,12 @@ class DepartureStage final : public sim::Stage {
     const std::array<double, 2> abroad = rates.abroad;
     DepartureCovariates covariates(rates.p);
     const AgeBandShares band_multiplier = rates.p.age_band_multipliers;
+    const std::array<double, kChannels> channel_multiplier = rates.p.channel_multipliers;
     const int early_months = rates.p.early_years_months;
     const double early_multiplier = rates.p.early_years_multiplier;
     const rng::DecisionStream s_leave = rates.s_leave;
     const double bound = rates.bound;
+    const std::size_t channel_at = rates.channel_at;
     auto t = fx.tally();
     auto add = [&](std::size_t d, MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
     // Every resident draws one number a month here (the away pool draws it in return_kernel): it
@@ -134,9 +171,10 @@ class DepartureStage final : public sim::Stage {
           double age_factor = band_multiplier[static_cast<std::size_t>(age_band_of(p.age[i] / 12))];
           if (p.here[i] >= 0 && p.here[i] < early_months) age_factor *= early_multiplier;
           const double m =
-              age_factor *
+              age_factor * channel_multiplier[p.channel[i]] *
               covariates(employed, p.housed[i] == 0, p.ties[i], p.discriminated[i] != 0,
-                         p.recognition[i] == static_cast<std::uint8_t>(Recognition::kFull));
+                         p.recognition[i] == static_cast<std::uint8_t>(Recognition::kFull),
+                         p.language[i]);
           const double lever = g == 1 ? lever_leave : 1.0;
           // u_leave is the first number of the agent's "leave" generator (its bernoulli).
           if (!(u_leave < base[g] * m * lever)) return;
@@ -147,6 +185,11 @@ class DepartureStage final : public sim::Stage {
                                                                : Residence::kAwayGermany);
           p.away[i] = 0;
           add(d, to_abroad ? MonthFlows::kDeparturesAbroad : MonthFlows::kDeparturesGermany);
+          if (g == 1) add(d, MonthFlows::kDeparturesForeign);
+          t[channel_at +
+            (to_abroad ? ChannelFlows::kDeparturesAbroad : ChannelFlows::kDeparturesGermany) *
+                kChannels +
+            p.channel[i]] += 1.0;
           if (employed) {
             add(d, MonthFlows::kEmployedExits);
             p.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
@@ -191,6 +234,8 @@ class DepartureStage final : public sim::Stage {
     }
     add(MonthFlows::kArrivals);
     add(MonthFlows::kReturns);
+    if (g == 1) add(MonthFlows::kArrivalsForeign);
+    t[rates.channel_at + ChannelFlows::kReturns * kChannels + p.channel[i]] += 1.0;
     return true;
   }
 
@@ -198,6 +243,94 @@ class DepartureStage final : public sim::Stage {
 };
 
 }  // namespace
+
+void seed_away_pool(const ModelState& s, const storage::ColumnStore& residents,
+                    storage::ColumnStore& away, const rng::RunKey& run) {
+  const auto& p = s.params.departure;
+  const auto& c = s.cols;
+  const std::size_t n = residents.size();
+  const auto nationality = residents.span(c.nationality);
+  const auto age = residents.span(c.age_months);
+  // Each resident's departure hazard at the start (the stage's formula without levers), summed.
+  std::vector<double> cumulative(n, 0.0);
+  {
+    const StoreDepartureMultiplier multiplier(p, residents, c);
+    const std::array<double, 2> base{p.base_hazard_german / s.departure_norm[0],
+                                     p.base_hazard_foreign / s.departure_norm[1]};
+    double total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t g =
+          nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
+      total += base[g] * multiplier(i);
+      cumulative[i] = total;
+    }
+  }
+  if (n == 0 || !(cumulative.back() > 0) || p.seed_leavers_per_year <= 0) return;
+  // Who was drawn (a resident's row may be drawn more than once), with month and sequence.
+  struct Seeded {
+    std::size_t row;
+    std::int16_t months;
+    std::uint64_t key;
+    bool abroad;
+  };
+  std::vector<Seeded> seeded;
+  const double per_month = p.seed_leavers_per_year / 12.0 * s.scale;
+  constexpr std::uint64_t kSeedStream = 0xffffU;  // not a key stream of arrival.cpp (< 2^16)
+  double carry = 0;
+  for (int m = 1; m < p.away_pool_months; ++m) {
+    const double total = carry + per_month;
+    const auto whole = static_cast<std::uint64_t>(std::floor(total));
+    carry = total - static_cast<double>(whole);
+    for (std::uint64_t k = 0; k < whole; ++k) {
+      const std::uint64_t key = rng::agent_key::arrival(kSeedStream, -m, k);
+      rng::Draw draw(run, key, -1, decisions::kInitAttributes);
+      const double target = draw.uniform() * cumulative.back();
+      const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
+      const auto row = static_cast<std::size_t>(
+          std::min<std::ptrdiff_t>(it - cumulative.begin(), static_cast<std::ptrdiff_t>(n) - 1));
+      const std::size_t g =
+          nationality[row] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
+      const double ret = g == 0 ? p.return_hazard_german : p.return_hazard_foreign;
+      const double u_stay = draw.uniform();
+      const double u_abroad = draw.uniform();
+      if (!(u_stay < std::pow(1.0 - ret, m))) continue;  // returned before the start
+      if (static_cast<int>(age[row]) + m > INT16_MAX) continue;
+      seeded.push_back({row, static_cast<std::int16_t>(m), key,
+                        u_abroad < (g == 0 ? p.abroad_share_german : p.abroad_share_foreign)});
+    }
+  }
+  std::vector<std::size_t> rows;
+  rows.reserve(seeded.size());
+  for (const auto& x : seeded) rows.push_back(x.row);
+  const std::size_t first = away.size();
+  away.append_rows_of(residents, rows);
+  auto key = away.span(c.key);
+  auto away_age = away.span(c.age_months);
+  auto away_months = away.span(c.away_months);
+  auto residence = away.span(c.residence);
+  auto status = away.span(c.status);
+  auto housed = away.span(c.housed);
+  const int entry = static_cast<int>(s.params.demography.labour_entry_age_years * 12.0);
+  for (std::size_t k = 0; k < seeded.size(); ++k) {
+    const std::size_t i = first + k;
+    key[i] = seeded[k].key;
+    away_age[i] = static_cast<std::int16_t>(away_age[i] + seeded[k].months);
+    away_months[i] = seeded[k].months;
+    residence[i] = static_cast<std::uint8_t>(seeded[k].abroad ? Residence::kAwayAbroad
+                                                              : Residence::kAwayGermany);
+    // As the departure stage leaves them: no job in the state, no dwelling in it; aged m months
+    // since (a child may have reached working age, an adult the retirement age).
+    const int a = away_age[i];
+    if (a < entry) {
+      status[i] = static_cast<std::uint8_t>(Status::kChild);
+    } else if (a >= s.retirement_months(-1, a)) {
+      status[i] = static_cast<std::uint8_t>(Status::kRetired);
+    } else {
+      status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+    }
+    housed[i] = housing::kTemporaryCode;
+  }
+}
 
 std::unique_ptr<sim::Stage> make_departure_stage(ModelState& state) {
   return std::make_unique<DepartureStage>(state);

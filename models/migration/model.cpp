@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "engine/policy/stage.hpp"
+#include "models/migration/arrival.hpp"
+#include "models/migration/departure.hpp"
 #include "models/migration/setup.hpp"
 #include "models/migration/stages.hpp"
 
@@ -216,7 +218,7 @@ Scenario load_from_document(scenario::Document doc, const policy::Registry& regi
     try {
       sc.synth = std::make_shared<const SyntheticPopulation>(synthesize_population(
           *sc.region, sc.params.demography.district_age_shape_year, sc.run.start.year - 1,
-          foreign_age_profile(sc.params.arrival.age_band_shares,
+          foreign_age_profile(foreign_arrival_age_bands(sc.params.arrival),
                               sc.params.arrival.oldest_arrival_age_years,
                               sc.region->population_age_sex.size())));
       probe.params = sc.params;
@@ -412,7 +414,41 @@ class ReportStage final : public sim::Stage {
     census.away = t[cells] + static_cast<double>(ctx.dormant->size());
     t.resize(cells);
     census.cells = std::move(t);
+    census.cohorts = take_cohorts(ctx);
     return census;
+  }
+
+  /// The arrival cohorts (Census::cohorts): one pass over the residents (with the leavers not yet
+  /// swept into the away pool) and one over the away pool.
+  std::vector<double> take_cohorts(sim::StepContext& ctx) const {
+    const std::size_t n_cohorts = sizes_.at("cohort");
+    const std::size_t n = n_cohorts * kChannels * 4 * kWhereabouts;
+    const int start_month = s_.start.index();
+    const int start_year = s_.start.year;
+    const auto count = [&](const PersonRows& rows) {
+      return [&rows, n_cohorts, start_month, start_year](const sched::BlockRange& r,
+                                                         sim::BlockEffects& fx) {
+        const PersonRows p = rows;
+        auto t = fx.tally();
+        for (std::size_t i = r.begin; i < r.end; ++i) {
+          if (p.arrival_tick[i] < 0) continue;
+          const std::uint8_t residence = p.residence[i];
+          if (residence == static_cast<std::uint8_t>(Residence::kGone)) continue;
+          const auto cohort =
+              static_cast<std::size_t>((start_month + p.arrival_tick[i]) / 12 - start_year);
+          if (cohort >= n_cohorts) continue;
+          const std::size_t where = residence;  // kPresent 0, kAwayGermany 1, kAwayAbroad 2
+          t[((cohort * kChannels + p.channel[i]) * 4 + p.qualification[i]) * kWhereabouts +
+            where] += 1.0;
+        }
+      };
+    };
+    const PersonRows residents(*ctx.agents, s_.cols);
+    const PersonRows away(*ctx.dormant, s_.cols);
+    std::vector<double> out = ctx.for_agents(n, count(residents));
+    const std::vector<double> pool = ctx.for_dormant(n, count(away));
+    for (std::size_t k = 0; k < n; ++k) out[k] += pool[k];
+    return out;
   }
 
   void publish(const Census& c) {
@@ -458,7 +494,8 @@ class ReportStage final : public sim::Stage {
 
 io::DimensionSizes sizes_of(const Scenario& sc) {
   return output_sizes(sc.region->districts.size(), sc.run.output_age_bands.size(),
-                      sc.region->occupation_groups.size(), sc.policies.size());
+                      sc.region->occupation_groups.size(), sc.policies.size(),
+                      cohort_years(sc.run.start, sc.run.months));
 }
 
 }  // namespace
@@ -482,7 +519,7 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   s.synth = scenario.synth.get();
   s.weight = 1.0 / scenario.run.scale;
   s.start = scenario.run.start;
-  s.flows.assign(s.n_districts() * MonthFlows::kCount, 0.0);
+  s.flows.assign(s.flow_slots(), 0.0);
 
   const rng::RunKey run{scenario.run.seed, replication};
   storage::ColumnStore agents;
@@ -490,6 +527,7 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   build_population(s, agents, run);
   impl_->sim =
       std::make_unique<sim::Simulation>(std::move(agents), run, exec, scenario.run.block_size);
+  seed_away_pool(s, impl_->sim->agents(), impl_->sim->dormant(), run);
 
   Diagnostics diags;
   auto policies = make_policies(scenario.policies, registry, s.board, diags);
@@ -741,7 +779,6 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
                          const std::vector<std::string>& policy_names, io::Attributes attrs) {
   io::Dataset ds;
   const std::size_t nt = static_cast<std::size_t>(sc.run.months);
-  const std::size_t nd = sc.region->districts.size();
   for (const Series* r : runs) {
     if (r->months(model_outputs().table, sizes_of(sc)) != nt) {
       throw std::logic_error("make_dataset: a replication's series do not cover the scenario");
@@ -810,12 +847,25 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
       "occupation group (KldB 2010 3-digit groups mapped to the model's groups)";
   ds.dims.push_back(std::move(occupation));
   if (!policy_names.empty()) ds.dims.push_back(io::Dimension{"policy", {}, policy_names, {}});
+  io::Dimension channel{"channel", {}, {}, {}};
+  for (const char* name : kChannelNames) channel.text.emplace_back(name);
+  channel.attrs["long_name"] =
+      "channel of the first arrival in the state (initial: resident at the start or in the away "
+      "pool then; born: born in the state during the run)";
+  ds.dims.push_back(std::move(channel));
+  io::Dimension cohort{"cohort", {}, {}, {}};
+  for (std::size_t y = 0; y < cohort_years(sc.run.start, sc.run.months); ++y)
+    cohort.numeric.push_back(static_cast<double>(sc.run.start.year) + static_cast<double>(y));
+  cohort.attrs["long_name"] = "calendar year of the first arrival in the state";
+  ds.dims.push_back(std::move(cohort));
+  io::Dimension where{"whereabouts", {}, {"resident", "away_germany", "away_abroad"}, {}};
+  where.attrs["long_name"] =
+      "where a member of an arrival cohort is: resident in the state, or in the away pool in "
+      "the rest of Germany or abroad";
+  ds.dims.push_back(std::move(where));
   // Every variable comes from the output table (outputs.cpp); those over a dimension of size 0
   // (no policies: no spending) are left out.
-  io::add_series_variables(ds, model_outputs().table,
-                           output_sizes(nd, sc.run.output_age_bands.size(),
-                                        sc.region->occupation_groups.size(), policy_names.size()),
-                           runs, lead);
+  io::add_series_variables(ds, model_outputs().table, sizes_of(sc), runs, lead);
   ds.attrs = std::move(attrs);
   return ds;
 }

@@ -71,6 +71,11 @@ ModelOutputs build() {
   o.add(flow_spec("departures_germany", "departures to the rest of Germany"),
         flow(MonthFlows::kDeparturesGermany));
   o.add(flow_spec("departures_abroad", "departures abroad"), flow(MonthFlows::kDeparturesAbroad));
+  o.add(flow_spec("arrivals_foreign",
+                  "arrivals (including returns) of residents without German citizenship"),
+        flow(MonthFlows::kArrivalsForeign));
+  o.add(flow_spec("departures_foreign", "departures of residents without German citizenship"),
+        flow(MonthFlows::kDeparturesForeign));
   o.add(flow_spec("arrivals_skilled",
                   "third-country skilled workers entering through the admission pipeline"),
         flow(MonthFlows::kArrivalsSkilled));
@@ -104,6 +109,53 @@ ModelOutputs build() {
           }
           out[0] = pipeline * v.state.weight;
         });
+  // Arrival channels and cohorts (docs/model.md "Arrival", docs/output-format.md "Cohorts").
+  const auto channel_flow = [](ChannelFlows::Kind kind) {
+    return [kind](const ReportView& v, std::span<double> out) {
+      for (std::size_t c = 0; c < out.size(); ++c)
+        out[c] = v.state.channel_flow(kind, c) * v.state.weight;
+    };
+  };
+  o.add({"arrivals_by_channel",
+         "arrival",
+         {"channel"},
+         "persons",
+         "first arrivals in the state during the month by channel (returns not included)",
+         Measure::kFlow},
+        channel_flow(ChannelFlows::kArrivals));
+  o.add({"returns_by_channel",
+         "arrival",
+         {"channel"},
+         "persons",
+         "returns of former residents during the month by the channel of their first arrival",
+         Measure::kFlow},
+        channel_flow(ChannelFlows::kReturns));
+  o.add({"departures_germany_by_channel",
+         "departure",
+         {"channel"},
+         "persons",
+         "departures to the rest of Germany during the month by the channel of the first arrival",
+         Measure::kFlow},
+        channel_flow(ChannelFlows::kDeparturesGermany));
+  o.add({"departures_abroad_by_channel",
+         "departure",
+         {"channel"},
+         "persons",
+         "departures abroad during the month by the channel of the first arrival",
+         Measure::kFlow},
+        channel_flow(ChannelFlows::kDeparturesAbroad));
+  o.add({"cohort_persons",
+         "retention",
+         {"cohort", "channel", "qualification", "whereabouts"},
+         "persons",
+         "persons who first arrived in the state during the run, by year of first arrival, "
+         "channel and qualification, by where they are at the end of the month (the dead not "
+         "counted)",
+         Measure::kStock},
+        [](const ReportView& v, std::span<double> out) {
+          for (std::size_t k = 0; k < out.size() && k < v.census.cohorts.size(); ++k)
+            out[k] = v.census.cohorts[k] * v.state.weight;
+        });
   // Housing market (housing/).
   housing::declare_outputs(o);
   // Labour market (labour/).
@@ -134,11 +186,18 @@ const ModelOutputs& model_outputs() {
   return outputs;
 }
 
+std::size_t cohort_years(const scenario::YearMonth& start, int months) noexcept {
+  if (months <= 0) return 0;
+  return static_cast<std::size_t>((start.index() + months - 1) / 12 - start.year + 1);
+}
+
 io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
-                                std::size_t occupations, std::size_t policies) {
-  return {{"district", districts}, {"age_band", age_bands}, {"sex", 2},
-          {"nationality", 3},      {"qualification", 4},    {"occupation", occupations},
-          {"policy", policies}};
+                                std::size_t occupations, std::size_t policies,
+                                std::size_t cohorts) {
+  return {{"district", districts},      {"age_band", age_bands}, {"sex", 2},
+          {"nationality", 3},           {"qualification", 4},    {"occupation", occupations},
+          {"policy", policies},         {"channel", kChannels},  {"cohort", cohorts},
+          {"whereabouts", kWhereabouts}};
 }
 
 void record_outputs(const ReportView& view, const io::DimensionSizes& sizes, io::Series& series,

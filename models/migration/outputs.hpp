@@ -40,6 +40,11 @@ struct Census {
   std::size_t groups = 0;     ///< occupation groups
   std::vector<double> cells;  ///< [district][per_district()]
   double away = 0;            ///< persons in the away pool
+  /// Persons who first arrived during the run, by arrival cohort (calendar year of the first
+  /// arrival, from the start year), channel, qualification and whereabouts (kWhereabouts):
+  /// [((cohort * kChannels + channel) * 4 + qualification) * kWhereabouts + where]. The dead are
+  /// not counted.
+  std::vector<double> cohorts;
 
   /// @brief Offset of the (occupation group x {employed, unemployed}) counts in a district.
   [[nodiscard]] std::size_t occupation_offset() const noexcept { return kBands + age_bands * 6; }
@@ -58,6 +63,14 @@ struct Census {
     return cells.data() + district * per_district() + kBands;
   }
 };
+
+/// @brief Where a member of an arrival cohort is: resident, or in the away pool in the rest of
+/// Germany or abroad (output dimension "whereabouts").
+inline constexpr std::size_t kWhereabouts = 3;
+
+/// @brief Calendar years a run of `months` months starting in `start` covers (its arrival
+/// cohorts).
+[[nodiscard]] std::size_t cohort_years(const scenario::YearMonth& start, int months) noexcept;
 
 /// @brief What an output's values are computed from.
 struct ReportView {
@@ -95,9 +108,9 @@ struct ModelOutputs {
 const ModelOutputs& model_outputs();
 
 /// @brief Sizes of the output dimensions for a run: district, age_band, sex, nationality,
-/// qualification, occupation, policy.
+/// qualification, occupation, policy, channel, cohort, whereabouts.
 io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
-                                std::size_t occupations, std::size_t policies);
+                                std::size_t occupations, std::size_t policies, std::size_t cohorts);
 
 /// @brief Appends one month's values of every output to `series` (`start`: records the stocks'
 /// state at the start instead).

@@ -1,6 +1,8 @@
 #include "models/migration/params.hpp"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -15,19 +17,6 @@ constexpr Bounds kNonNegative{0.0, 1e12};
 constexpr Bounds kPositive{1e-12, 1e12};
 constexpr Bounds kCoefficient{-20.0, 20.0};
 
-void read_nationality(Reader& r, std::string_view key, NationalityShares& out) {
-  Reader s = r.section(key);
-  s.read("german", out[0], kProbability);
-  s.read("eu", out[1], kProbability);
-  s.read("third_country", out[2], kProbability);
-  s.finish();
-  const double sum = out[0] + out[1] + out[2];
-  if (std::abs(sum - 1.0) > 1e-6 && !s.path().empty()) {
-    r.diagnostics().add(s.pos(), s.path(),
-                        fmt::format("shares must sum to 1, they sum to {:g}", sum));
-  }
-}
-
 void parse_skilled(Reader r, SkilledParams& p) {
   r.read("applications_per_year", p.applications_per_year, {0, 1e7});
   r.read("procedure_months", p.procedure_months, {0, 120});
@@ -35,7 +24,6 @@ void parse_skilled(Reader r, SkilledParams& p) {
   r.read("recognition_full", p.recognition_full, kProbability);
   r.read("recognition_none", p.recognition_none, kProbability);
   r.read("academic_share", p.academic_share, kProbability);
-  read_bands(r, "age_band_shares", p.age_band_shares, kProbability, true);
   if (p.recognition_full + p.recognition_none > 1.0 + 1e-9) {
     r.diagnostics().add(r.pos(), r.path() + ".recognition_none",
                         "recognition_full + recognition_none must not exceed 1");
@@ -43,14 +31,77 @@ void parse_skilled(Reader r, SkilledParams& p) {
   r.finish();
 }
 
+/// Reads a list of n shares at `key` that must sum to 1 (an error names the key).
+template <std::size_t N>
+void read_shares(Reader& r, std::string_view key, std::array<double, N>& out) {
+  std::vector<double> v;
+  r.read(key, v, kProbability);
+  if (v.size() != N) {
+    r.diagnostics().add(r.pos(), r.path() + "." + std::string(key),
+                        fmt::format("expected a list of {} shares, got {}", N, v.size()));
+    return;
+  }
+  double sum = 0;
+  for (std::size_t k = 0; k < N; ++k) sum += out[k] = v[k];
+  if (std::abs(sum - 1.0) > 1e-6) {
+    r.diagnostics().add(r.pos(), r.path() + "." + std::string(key),
+                        fmt::format("shares must sum to 1, they sum to {:g}", sum));
+  }
+}
+
+/// One channel's composition. Free-stream channels have a share of their stream and an
+/// employed share; German channels have no language and take the residents' qualification; the
+/// pipeline channels' qualification follows from the channel; the nationality group follows from
+/// the channel except for foreign nationals from the rest of Germany (eu_share).
+void parse_channel(Reader r, Channel c, ChannelParams& p) {
+  const bool pipeline = c == Channel::kBlueCard || c == Channel::kSkilledVisa;
+  const bool german = c == Channel::kGermanFromGermany || c == Channel::kGermanFromAbroad;
+  if (!pipeline) {
+    r.read("share", p.share, kProbability);
+    r.read("employed_share", p.employed_share, kProbability);
+  }
+  if (c == Channel::kForeignFromGermany) r.read("eu_share", p.eu_share, kProbability);
+  read_bands(r, "age_band_shares", p.age_band_shares, kProbability, true);
+  if (!pipeline) {
+    if (german) {
+      // German arrivals: as the residents of the same labour status (no other data).
+      std::string residents;
+      r.read_choice("qualification", residents, {"residents"});
+      p.qualification_as_residents = true;
+    } else {
+      read_shares(r, "qualification", p.qualification);
+    }
+  }
+  if (!german) read_shares(r, "language", p.language);
+  r.finish();
+}
+
 void parse_arrival(Reader r, ArrivalParams& p) {
   r.read("from_germany_per_year", p.from_germany_per_year, {0, 1e8});
   r.read("from_abroad_per_year", p.from_abroad_per_year, {0, 1e8});
-  read_nationality(r, "from_germany_nationality", p.from_germany_nationality);
-  read_nationality(r, "from_abroad_nationality", p.from_abroad_nationality);
-  read_bands(r, "age_band_shares", p.age_band_shares, kProbability, true);
-  r.read("arrivals_employed_share", p.arrivals_employed_share, kProbability);
   r.read("oldest_arrival_age_years", p.oldest_arrival_age_years, {66, 110});
+  {
+    Reader channels = r.section("channels");
+    for (int c = static_cast<int>(Channel::kGermanFromGermany); c < kChannels; ++c) {
+      parse_channel(channels.section(kChannelNames[static_cast<std::size_t>(c)]),
+                    static_cast<Channel>(c), p.channels[static_cast<std::size_t>(c)]);
+    }
+    channels.finish();
+    // The shares of each free stream's channels sum to 1.
+    for (const int stream : {0, 1}) {
+      double sum = 0;
+      for (int c = 0; c < kChannels; ++c) {
+        if (channel_stream(static_cast<Channel>(c)) == stream)
+          sum += p.channels[static_cast<std::size_t>(c)].share;
+      }
+      if (std::abs(sum - 1.0) > 1e-6 && !channels.path().empty()) {
+        r.diagnostics().add(
+            channels.pos(), channels.path(),
+            fmt::format("the shares of the channels from {} must sum to 1, they sum to {:g}",
+                        stream == 0 ? "the rest of Germany" : "abroad", sum));
+      }
+    }
+  }
   parse_skilled(r.section("skilled"), p.skilled);
   r.finish();
 }
@@ -78,9 +129,20 @@ void parse_departure(Reader r, DepartureParams& p) {
   r.read("coef_ties", p.coef_ties, kCoefficient);
   r.read("coef_discriminated", p.coef_discriminated, kCoefficient);
   r.read("coef_recognised", p.coef_recognised, kCoefficient);
+  r.read("coef_language", p.coef_language, kCoefficient);
+  {
+    Reader m = r.section("channel_multipliers");
+    p.channel_multipliers.fill(1.0);
+    for (int c = static_cast<int>(Channel::kGermanFromGermany); c < kChannels; ++c) {
+      m.read(kChannelNames[static_cast<std::size_t>(c)],
+             p.channel_multipliers[static_cast<std::size_t>(c)], {0, 100});
+    }
+    m.finish();
+  }
   r.read("abroad_share_german", p.abroad_share_german, kProbability);
   r.read("abroad_share_foreign", p.abroad_share_foreign, kProbability);
   r.read("away_pool_months", p.away_pool_months, {0, 1200});
+  r.read("seed_leavers_per_year", p.seed_leavers_per_year, {0, 1e8});
   r.read("return_hazard_german", p.return_hazard_german, kProbability);
   r.read("return_hazard_foreign", p.return_hazard_foreign, kProbability);
   r.finish();

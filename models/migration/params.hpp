@@ -13,6 +13,7 @@
 #include "models/migration/demography/params.hpp"
 #include "models/migration/housing/params.hpp"
 #include "models/migration/labour/params.hpp"
+#include "models/migration/person.hpp"
 #include "models/migration/relocation/params.hpp"
 
 namespace brocken::migration {
@@ -23,18 +24,66 @@ struct SkilledParams {
   double office_capacity_per_100k_per_month = 0;
   double recognition_full = 0;
   double recognition_none = 0;
-  double academic_share = 0;
-  AgeBandShares age_band_shares{};
+  double academic_share = 0;  ///< entrants with an academic degree (Blue Card); the rest: 18a/b
 };
+
+/// @brief Who arrives through one channel (models/migration/arrival.cpp). Free-stream channels
+/// take a share of their stream (from the rest of Germany or from abroad); the pipeline channels
+/// (Blue Card, skilled-worker visa) come out of the admission pipeline.
+struct ChannelParams {
+  double share = 0;     ///< of its stream's newcomers (free streams only)
+  double eu_share = 0;  ///< foreign_from_germany: EU citizens among them (the rest: third country)
+  AgeBandShares age_band_shares{};
+  /// Qualification of adults (low, vocational, academic); unused when qualification_as_residents.
+  std::array<double, 3> qualification{};
+  /// Adults' qualification drawn like residents' of the same labour status (German channels).
+  bool qualification_as_residents = false;
+  std::array<double, 5> language{};  ///< German level A0, A1, A2, B1, B2+ of foreign arrivals
+  double employed_share = 0;         ///< working-age arrivals with a job (free streams only)
+};
+
+/// @brief The free stream of a channel's newcomers: 0 from the rest of Germany, 1 from abroad, -1
+/// none (the pipeline channels, the start population, births).
+constexpr int channel_stream(Channel c) noexcept {
+  switch (c) {
+    case Channel::kGermanFromGermany:
+    case Channel::kForeignFromGermany:
+      return 0;
+    case Channel::kGermanFromAbroad:
+    case Channel::kEuFreeMovement:
+    case Channel::kTrainingStudy:
+    case Channel::kFamily:
+    case Channel::kHumanitarian:
+      return 1;
+    default:
+      return -1;
+  }
+}
+
+/// @brief Nationality group of a channel's arrivals; `eu` decides for foreign nationals from the
+/// rest of Germany (ChannelParams::eu_share). Initial and born: not defined (German returned).
+constexpr Nationality channel_nationality(Channel c, bool eu) noexcept {
+  switch (c) {
+    case Channel::kForeignFromGermany:
+      return eu ? Nationality::kEu : Nationality::kThirdCountry;
+    case Channel::kEuFreeMovement:
+      return Nationality::kEu;
+    case Channel::kBlueCard:
+    case Channel::kSkilledVisa:
+    case Channel::kTrainingStudy:
+    case Channel::kFamily:
+    case Channel::kHumanitarian:
+      return Nationality::kThirdCountry;
+    default:
+      return Nationality::kGerman;
+  }
+}
 
 struct ArrivalParams {
   double from_germany_per_year = 0;
   double from_abroad_per_year = 0;
-  NationalityShares from_germany_nationality{};
-  NationalityShares from_abroad_nationality{};
-  AgeBandShares age_band_shares{};
-  double arrivals_employed_share = 0;
   int oldest_arrival_age_years = 0;  ///< upper end (exclusive) of the open oldest arrival band
+  std::array<ChannelParams, kChannels> channels{};  ///< by Channel (initial and born unused)
   SkilledParams skilled;
 };
 
@@ -60,9 +109,13 @@ struct DepartureParams {
   double coef_ties = 0;
   double coef_discriminated = 0;
   double coef_recognised = 0;
+  double coef_language = 0;  ///< per German level above A0 (0..4), foreign residents
+  /// Factor on the hazard by channel of the first arrival (Channel; initial and born: 1).
+  std::array<double, kChannels> channel_multipliers{};
   double abroad_share_german = 0;
   double abroad_share_foreign = 0;
   int away_pool_months = 0;
+  double seed_leavers_per_year = 0;  ///< leavers a year before the start, seeding the away pool
   double return_hazard_german = 0;
   double return_hazard_foreign = 0;
 };

@@ -2,6 +2,7 @@
 /// @file
 /// @brief The person agent of the migration model: its columns and codes. 34 bytes per person
 /// (ColumnStore::bytes_per_row(), checked by tests/models/migration/model_test.cpp).
+#include <array>
 #include <climits>
 #include <cstdint>
 
@@ -43,14 +44,35 @@ enum class Recognition : std::uint8_t { kNotNeeded = 0, kNone = 1, kPartial = 2,
 /// initial population has no information yet.
 enum class Qualification : std::uint8_t { kUnknown = 0, kLow = 1, kVocational = 2, kAcademic = 3 };
 
-/// @brief How the person came to be in the model (also the origin of its key).
-enum class Origin : std::uint8_t {
-  kInitial = 0,
-  kBorn = 1,
-  kArrivedGermany = 2,
-  kArrivedAbroad = 3,
-  kArrivedSkilled = 4
+/// @brief How the person came to be in the model: the channel of the first arrival (immutable; a
+/// return keeps it), or the start population, or birth. Returns are not a channel: a returner
+/// keeps the channel of the first arrival (the flows count returns on their own).
+enum class Channel : std::uint8_t {
+  kInitial = 0,             ///< in the state at the start, or in the away pool seeded at the start
+  kBorn = 1,                ///< born in the state during the run
+  kGermanFromGermany = 2,   ///< Germans moving in from another Land
+  kGermanFromAbroad = 3,    ///< Germans moving in from abroad
+  kForeignFromGermany = 4,  ///< foreign nationals moving in from another Land
+  kEuFreeMovement = 5,      ///< EU/EEA citizens from abroad (free movement)
+  kBlueCard = 6,            ///< EU Blue Card (academic), through the admission pipeline
+  kSkilledVisa = 7,    ///< skilled-worker visa, sections 18a/18b AufenthG, through the pipeline
+  kTrainingStudy = 8,  ///< vocational training and study (sections 16-17 AufenthG)
+  kFamily = 9,         ///< family reunion (sections 27-36 AufenthG)
+  kHumanitarian = 10,  ///< asylum and humanitarian protection (incl. section 24 AufenthG)
 };
+inline constexpr int kChannels = 11;
+/// @brief Output names of the channels, in enum order.
+inline constexpr std::array<const char*, kChannels> kChannelNames{"initial",
+                                                                  "born",
+                                                                  "german_from_germany",
+                                                                  "german_from_abroad",
+                                                                  "foreign_from_germany",
+                                                                  "eu_free_movement",
+                                                                  "blue_card",
+                                                                  "skilled_visa",
+                                                                  "training_study",
+                                                                  "family",
+                                                                  "humanitarian"};
 
 /// @brief Every person column, declared once: X(type, column name, short name used in kernels,
 /// lowest valid value, highest valid value). From this list come the column handles
@@ -89,7 +111,8 @@ enum class Origin : std::uint8_t {
   X(std::uint8_t, qualification, qualification, 0, static_cast<double>(Qualification::kAcademic)) \
   /* 1 = currently experiences discrimination */                                                  \
   X(std::uint8_t, discriminated, discriminated, 0, 1)                                             \
-  X(std::uint8_t, origin, origin, 0, static_cast<double>(Origin::kArrivedSkilled))                \
+  /* Channel of the first arrival (immutable) */                                                  \
+  X(std::uint8_t, channel, channel, 0, kChannels - 1)                                             \
   /* 1 = a later arrival is a return */                                                           \
   X(std::uint8_t, lived_here_before, before, 0, 1)                                                \
   /* occupation group (index into RegionData::occupation_groups): of the job, the job searched,   \

@@ -59,6 +59,7 @@ void derive_rates(ModelState& s) {
   derive_arrival(s);
   relocation::derive(s);
   s.districts.assign(s.region->districts.size(), DistrictState{});
+  fill_pipeline(s);
   labour::derive_residents(s);
   labour::derive_labour(s);
   housing::derive_housing(s);
@@ -138,7 +139,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   auto housed = agents.span(c.housed);
   auto language = agents.span(c.language);
   auto discriminated = agents.span(c.discriminated);
-  auto origin = agents.span(c.origin);
+  auto channel = agents.span(c.channel);
   auto qualification = agents.span(c.qualification);
   std::size_t i = 0;
   for (std::size_t d = 0; d < nd; ++d) {
@@ -160,7 +161,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
             housed[i] = a >= static_cast<std::size_t>(p.housing.household_min_age_years)
                             ? housing::kOwnCode
                             : housing::kDependentCode;
-            origin[i] = static_cast<std::uint8_t>(Origin::kInitial);
+            channel[i] = static_cast<std::uint8_t>(Channel::kInitial);
             arrival_tick[i] = -1;
             const bool foreign = n != static_cast<std::size_t>(Nationality::kGerman);
             const int years = static_cast<int>(a);
@@ -205,14 +206,10 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   // Departure normalisation: the mean individual multiplier per group at the start.
   std::array<double, 2> sum{0, 0};
   std::array<double, 2> n{0, 0};
-  const auto housed_s = agents.span(c.housed);
-  const auto recognition = agents.span(c.recognition);
+  const StoreDepartureMultiplier multiplier(p.departure, agents, c);
   for (std::size_t j = 0; j < agents.size(); ++j) {
     const std::size_t g = nationality[j] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
-    sum[g] += departure_multiplier(p.departure, age[j], here[j],
-                                   status[j] == static_cast<std::uint8_t>(Status::kEmployed),
-                                   housed_s[j] == 0, ties[j], discriminated[j] != 0,
-                                   recognition[j] == static_cast<std::uint8_t>(Recognition::kFull));
+    sum[g] += multiplier(j);
     n[g] += 1;
   }
   for (std::size_t g = 0; g < 2; ++g)

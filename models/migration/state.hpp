@@ -55,13 +55,27 @@ struct MonthFlows {
     kEmployedExits,  ///< employed persons who died, retired or left: replacement demand
     kHousedExits,    ///< persons in a household of their own who died, left or moved
     kHires,
-    kMovesIn,          ///< from another district of the state
-    kMovesOut,         ///< to another district of the state
-    kNaturalisations,  ///< foreign residents who became German
-    kAwayDeaths,       ///< deaths in the away pool (former residents; not the state's deaths)
-    kAwayExpired,      ///< away persons no longer followed (the pool's bounded time has passed)
-    kReturnsGermany,   ///< returns of persons who had moved to the rest of Germany
-    kReturnsAbroad,    ///< returns of persons who had moved abroad
+    kMovesIn,            ///< from another district of the state
+    kMovesOut,           ///< to another district of the state
+    kNaturalisations,    ///< foreign residents who became German
+    kAwayDeaths,         ///< deaths in the away pool (former residents; not the state's deaths)
+    kAwayExpired,        ///< away persons no longer followed (the pool's bounded time has passed)
+    kReturnsGermany,     ///< returns of persons who had moved to the rest of Germany
+    kReturnsAbroad,      ///< returns of persons who had moved abroad
+    kArrivalsForeign,    ///< arrivals (including returns) of foreign nationals
+    kDeparturesForeign,  ///< departures of foreign nationals
+    kCount
+  };
+};
+
+/// @brief Flow counters of one month per channel of the first arrival (state-wide), kept after
+/// the district flows in ModelState::flows.
+struct ChannelFlows {
+  enum Kind : std::size_t {
+    kArrivals,  ///< first arrivals (newcomers; returns are counted under kReturns)
+    kReturns,
+    kDeparturesGermany,
+    kDeparturesAbroad,
     kCount
   };
 };
@@ -151,7 +165,8 @@ struct ModelState {
   std::vector<DistrictState> districts;
   labour::LabourState labour;     ///< the labour market (models/migration/labour/)
   housing::HousingState housing;  ///< the housing market (models/migration/housing/)
-  /// Flows of the current month: [district * MonthFlows::kCount + kind].
+  /// Flows of the current month: [district * MonthFlows::kCount + kind], then the flows by
+  /// channel [channel_offset() + kind * kChannels + channel] (ChannelFlows).
   std::vector<double> flows;
 
   [[nodiscard]] std::size_t n_districts() const noexcept { return districts.size(); }
@@ -160,6 +175,20 @@ struct ModelState {
   }
   [[nodiscard]] double flow(std::size_t district, MonthFlows::Kind kind) const {
     return flows[district * MonthFlows::kCount + kind];
+  }
+  /// @brief Offset of the flows by channel in `flows` (and in stage tallies of flows.size()).
+  [[nodiscard]] std::size_t channel_offset() const noexcept {
+    return districts.size() * MonthFlows::kCount;
+  }
+  /// @brief Size of `flows`: the district flows and the flows by channel.
+  [[nodiscard]] std::size_t flow_slots() const noexcept {
+    return channel_offset() + ChannelFlows::kCount * kChannels;
+  }
+  double& channel_flow(ChannelFlows::Kind kind, std::size_t channel) {
+    return flows[channel_offset() + kind * kChannels + channel];
+  }
+  [[nodiscard]] double channel_flow(ChannelFlows::Kind kind, std::size_t channel) const {
+    return flows[channel_offset() + kind * kChannels + channel];
   }
   [[nodiscard]] double lever(policy::LeverId id) const noexcept { return board.lever(id); }
   /// @brief Statutory retirement age (months) of a person aged `age_months` in month `tick`
@@ -178,9 +207,10 @@ struct ModelState {
     const int idx = start.index() + tick;
     return {idx / 12, idx % 12 + 1};
   }
-  /// @brief Adds per-district block tallies ([district * kCount + kind]) to the month's flows.
+  /// @brief Adds block tallies laid out like `flows` (the district flows, and optionally the
+  /// flows by channel after them) to the month's flows.
   void add_flows(const std::vector<double>& tallies) {
-    for (std::size_t i = 0; i < flows.size(); ++i) flows[i] += tallies[i];
+    for (std::size_t i = 0; i < tallies.size(); ++i) flows[i] += tallies[i];
   }
 };
 

@@ -230,7 +230,7 @@ class DemographyStage final : public sim::Stage {
     sp.span(c.residence)[j] = static_cast<std::uint8_t>(Residence::kPresent);
     sp.span(c.housed)[j] = housing::kDependentCode;
     sp.span(c.language)[j] = 4;
-    sp.span(c.origin)[j] = static_cast<std::uint8_t>(Origin::kBorn);
+    sp.span(c.channel)[j] = static_cast<std::uint8_t>(Channel::kBorn);
   }
 
   ModelState& s_;

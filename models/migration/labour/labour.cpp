@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "models/migration/arrival.hpp"
 #include "models/migration/departure.hpp"
 #include "models/migration/outputs.hpp"
 #include "models/migration/state.hpp"
@@ -42,30 +43,24 @@ std::size_t group_index(const RegionData& r, const std::string& name, const char
   throw io::ArchiveError(fmt::format("entry '{}' {}", entry, what));
 }
 
-/// Share of the free streams' arrivals of working age (from the uniform ages within each band).
-double arrival_working_age_share(const ModelState& s) {
-  const auto& pa = s.params.arrival;
-  const int entry_months = static_cast<int>(s.params.demography.labour_entry_age_years * 12.0);
-  const int retire_months = s.retirement_months(0, s.retirement_months(0, 0));
-  double share = 0;
-  for (int b = 0; b < kAgeBands; ++b) {
-    const int lo = age_band_lower(b) * 12;
-    const int hi = (b + 1 < kAgeBands ? age_band_lower(b + 1) : pa.oldest_arrival_age_years) * 12;
-    const int overlap = std::max(0, std::min(hi, retire_months) - std::max(lo, entry_months));
-    share += pa.age_band_shares[static_cast<std::size_t>(b)] * static_cast<double>(overlap) /
-             static_cast<double>(hi - lo);
-  }
-  return share;
-}
-
-/// Arrivals of the free streams who come with a job registered with the BA, a month (model units;
-/// the registered share of all vacancies is labour.replacement_share). The skilled pipeline is
-/// empty at the start and left out.
+/// Arrivals who come with a job registered with the BA, a month (model units; the registered
+/// share of all vacancies is labour.replacement_share): of the free streams and of the skilled
+/// pipeline.
 double job_arrivals_per_month(const ModelState& s) {
-  const auto& pa = s.params.arrival;
-  return (pa.from_germany_per_year + pa.from_abroad_per_year) / 12.0 * s.scale *
-         arrival_working_age_share(s) * pa.arrivals_employed_share *
-         s.params.labour.replacement_share;
+  double with_job = 0;
+  for (int c = 0; c < kChannels; ++c) {
+    const auto ch = static_cast<Channel>(c);
+    if (channel_stream(ch) < 0) continue;
+    with_job += channel_per_year(s.params.arrival, ch) * channel_working_age_share(s, ch) *
+                s.params.arrival.channels[static_cast<std::size_t>(c)].employed_share;
+  }
+  // The pipeline's entrants all have a job (filled at the start: fill_pipeline).
+  double pipeline = 0;
+  for (std::size_t d = 0; d < s.districts.size(); ++d) pipeline += pipeline_entries_per_month(s, d);
+  const double academic = s.params.arrival.skilled.academic_share;
+  const double working_age = academic * channel_working_age_share(s, Channel::kBlueCard) +
+                             (1.0 - academic) * channel_working_age_share(s, Channel::kSkilledVisa);
+  return (with_job / 12.0 * s.scale + pipeline * working_age) * s.params.labour.replacement_share;
 }
 
 }  // namespace
@@ -448,12 +443,8 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
   // retire, die or leave; it is added month by month as it happens).
   const auto& pd = s.params.departure;
   auto age = agents.span(c.age_months);
-  auto here = agents.span(c.months_here);
   auto sex = agents.span(c.sex);
-  auto housed = agents.span(c.housed);
-  auto ties = agents.span(c.ties);
-  auto discriminated = agents.span(c.discriminated);
-  auto recognition = agents.span(c.recognition);
+  const StoreDepartureMultiplier multiplier(pd, agents, c);
   // Probability that person i leaves the labour market in the first month: retirement (1 when
   // the cohort's statutory age is reached next month), else death or departure.
   const auto exit_probability = [&](std::size_t i) {
@@ -462,12 +453,7 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
         std::min<std::size_t>(static_cast<std::size_t>(age[i] / 12), s.death_prob_month.size() - 1);
     const std::size_t g = nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
     const double base = g == 0 ? pd.base_hazard_german : pd.base_hazard_foreign;
-    return s.death_prob_month[y][sex[i]] +
-           base / s.departure_norm[g] *
-               departure_multiplier(
-                   pd, age[i], here[i], status[i] == static_cast<std::uint8_t>(Status::kEmployed),
-                   housed[i] == 0, ties[i], discriminated[i] != 0,
-                   recognition[i] == static_cast<std::uint8_t>(Recognition::kFull));
+    return s.death_prob_month[y][sex[i]] + base / s.departure_norm[g] * multiplier(i);
   };
   std::vector<double> exits(L.districts * L.groups, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -477,7 +463,6 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
   // The steady inflow of derive_labour already replaces what arrivals with a job take.
   const auto& pa = s.params.arrival;
   const int entry_months = static_cast<int>(s.params.demography.labour_entry_age_years * 12.0);
-  const double working_age_share = arrival_working_age_share(s);
   for (std::size_t cl = 0; cl < L.districts * L.groups; ++cl) {
     L.inflow[cl] = std::max(0.0, L.inflow[cl] - p.replacement_share * exits[cl]);
   }
@@ -518,15 +503,17 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
     u_g[occupation[i]] += 1;
     demo_g[occupation[i]] += exit_probability(i);
   }
-  // Arrivals without a job, by district and nationality group of their stream.
+  // Arrivals without a job, by district and nationality group of their channel (the channel
+  // foreign_from_germany holds no Germans).
   for (std::size_t d = 0; d < L.districts; ++d) {
-    for (const auto& [per_year, shares] :
-         {std::pair{pa.from_germany_per_year, pa.from_germany_nationality},
-          std::pair{pa.from_abroad_per_year, pa.from_abroad_nationality}}) {
-      const double searching = per_year / 12.0 * s.scale * s.arrival_share[d] * working_age_share *
-                               (1.0 - pa.arrivals_employed_share);
-      add_expected(arrivals_g, L.unemployed_cdf, d, false, searching * shares[0]);
-      add_expected(arrivals_g, L.unemployed_cdf, d, true, searching * (1.0 - shares[0]));
+    for (int k = 0; k < kChannels; ++k) {
+      const auto ch = static_cast<Channel>(k);
+      if (channel_stream(ch) < 0) continue;
+      const double searching = channel_per_year(pa, ch) / 12.0 * s.scale * s.arrival_share[d] *
+                               channel_working_age_share(s, ch) *
+                               (1.0 - pa.channels[static_cast<std::size_t>(k)].employed_share);
+      add_expected(arrivals_g, L.unemployed_cdf, d,
+                   channel_nationality(ch, true) != Nationality::kGerman, searching);
     }
   }
   const std::vector<double>& matches_g = L.expected_matches;

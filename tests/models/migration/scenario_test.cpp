@@ -67,18 +67,19 @@ TEST(Scenario, UnknownKeyWrongTypeAndOutOfRangeAreAllReported) {
 
 TEST(Scenario, ModelLevelChecksNameTheKey) {
   TempDir dir;
-  const auto f = dir.write("shares.yaml",
-                           extends_baseline() +
-                               "months: 0\n"
-                               "population:\n  scale: 2\n"
-                               "models:\n  arrival:\n    age_band_shares: [0.5, 0.5, 0.5, 0, 0]\n"
-                               "output:\n  age_bands: [5, 3]\n");
+  const auto f = dir.write("shares.yaml", extends_baseline() +
+                                              "months: 0\n"
+                                              "population:\n  scale: 2\n"
+                                              "models:\n  arrival:\n    channels:\n      family:\n "
+                                              "       age_band_shares: [0.5, 0.5, 0.5, 0, 0]\n"
+                                              "output:\n  age_bands: [5, 3]\n");
   const auto e = errors_of(f);
   EXPECT_TRUE(any_matches(e, R"(shares\.yaml:2:1: months: .*out of range)"));
   EXPECT_TRUE(any_matches(e, R"(shares\.yaml:4:3: population\.scale: .*out of range)"));
   EXPECT_TRUE(any_matches(
-      e, R"(shares\.yaml:7:5: models\.arrival\.age_band_shares: shares must sum to 1)"));
-  EXPECT_TRUE(any_matches(e, R"(shares\.yaml:9:3: output\.age_bands: expected ascending)"));
+      e,
+      R"(shares\.yaml:9:9: models\.arrival\.channels\.family\.age_band_shares: shares must sum to 1)"));
+  EXPECT_TRUE(any_matches(e, R"(shares\.yaml:11:3: output\.age_bands: expected ascending)"));
 }
 
 TEST(Scenario, UnknownPolicyAndBadPolicyParameters) {

@@ -4,7 +4,11 @@ brocken_gtest(migration_scenario_test SOURCES models/migration/scenario_test.cpp
 # population and a 4-SE bound on each cell's mean without a sanitizer; 20 replications and only
 # the sampling's exact bounds under the sanitizers (BROCKEN_SANITIZED): about 9 s -> 4 s under tsan.
 brocken_gtest(migration_synth_test SOURCES models/migration/synth_test.cpp LIBS brocken::models_migration)
-brocken_gtest(migration_arrival_test SOURCES models/migration/arrival/arrival_test.cpp LIBS brocken::models_migration)
+# Arrival: the admission pipeline's queueing arithmetic; newcomers split by their channels' shares.
+brocken_gtest(migration_arrival_test SOURCES models/migration/arrival/arrival_test.cpp
+  models/migration/arrival/channel_test.cpp LIBS brocken::models_migration)
+# Departure: a closed cohort's survival against the product of its hazards; the seeded away pool.
+brocken_gtest(migration_departure_test SOURCES models/migration/departure/departure_test.cpp LIBS brocken::models_migration)
 brocken_gtest(migration_relocation_test SOURCES models/migration/relocation/relocation_test.cpp LIBS brocken::models_migration)
 # Cohort-component (Leslie matrix) validation of the demography (docs/validation.md), two sizes:
 #  - without a sanitizer (release, debug): the statistical validation, R = 40 replications of a

@@ -9,6 +9,7 @@
 
 #include "engine/io/csv.hpp"
 #include "engine/sched/executor.hpp"
+#include "models/migration/arrival.hpp"
 #include "models/migration/demography/life_table.hpp"
 #include "models/migration/demography/rates.hpp"
 #include "models/migration/model.hpp"
@@ -122,12 +123,14 @@ TEST(Naturalisation, LongerResidenceMinimumMeansFewerNaturalisations) {
 TEST(AwayPool, StockAccountsForEveryFlowAndStaysWithinItsBound) {
   // Every month: pool = pool before + departures - returns - deaths in the pool - those whose
   // follow-up time has passed; and nobody stays longer than away_pool_months, so the pool never
-  // exceeds the departures of the last away_pool_months months. Deaths in the pool happen.
+  // exceeds the departures of the last away_pool_months months. Deaths in the pool happen. The
+  // pool starts empty here (no seeding; the seeding has its own test in departure_test.cpp).
   constexpr int kPoolMonths = 24;
   constexpr std::size_t kMonths = 60;
   const Scenario sc =
       load("smoke.yaml", {"months=" + std::to_string(kMonths),
-                          "models.departure.away_pool_months=" + std::to_string(kPoolMonths)});
+                          "models.departure.away_pool_months=" + std::to_string(kPoolMonths),
+                          "models.departure.seed_leavers_per_year=0"});
   const auto f = run_all(sc, 2);
   const Series& s = f.run->series();
   const std::size_t nd = f.run->state().n_districts();
@@ -241,7 +244,7 @@ TEST(ForeignAgeProfile, StartingForeignResidentsHaveTheProfilesAges) {
   ASSERT_TRUE(syn.report.converged);
   const auto& ap = sc.params.arrival;
   const auto profile =
-      foreign_age_profile(ap.age_band_shares, ap.oldest_arrival_age_years, syn.ages);
+      foreign_age_profile(foreign_arrival_age_bands(ap), ap.oldest_arrival_age_years, syn.ages);
   std::vector<double> foreign(syn.ages, 0.0);
   std::vector<double> all(syn.ages, 0.0);
   for (std::size_t d = 0; d < syn.districts; ++d)
