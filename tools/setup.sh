@@ -14,6 +14,7 @@ packages=(
   libtbb-dev libhdf5-dev libyaml-cpp-dev libpcg-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev
   hdf5-tools netcdf-bin python3 python3-h5py python3-numpy python3-xarray python3-h5netcdf
+  python3-yaml python3-nlopt
   clang libclang-rt-14-dev clang-format clang-tidy util-linux
 )
 missing=()

@@ -229,8 +229,11 @@ class DepartureStage final : public sim::Stage {
     p.here[i] = 0;  // the stay starts again; arrival_tick keeps the first arrival (cohorts)
     p.housed[i] = housing::kTemporaryCode;
     p.before[i] = 1;
-    if (p.age[i] >= rates.entry && p.age[i] < s_.retirement_months(rates.tick, p.age[i])) {
-      p.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+    // Of working age: searching; past the cohort's retirement age (reached while away): retired.
+    if (p.age[i] >= rates.entry) {
+      p.status[i] = static_cast<std::uint8_t>(p.age[i] < s_.retirement_months(rates.tick, p.age[i])
+                                                  ? Status::kUnemployed
+                                                  : Status::kRetired);
     }
     add(MonthFlows::kArrivals);
     add(MonthFlows::kReturns);

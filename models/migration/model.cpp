@@ -272,13 +272,14 @@ class ReportStage final : public sim::Stage {
   /// Joint (qualification 4 x working age 2 x housing code 4 x newcomer 2) counts per district.
   static constexpr std::size_t kPersonCodes = 64;
   /// Fills the census slots of one district that take_census() derives from its joint counts:
-  /// `status` by (occupation group, employed / unemployed / neither, nationality), `person` by
-  /// (qualification, working age, housing code, newcomer below B1), and the age bands (by band, sex
-  /// and nationality) already in `row`.
+  /// `status` by (occupation group, employed / unemployed / neither, nationality, skilled =
+  /// vocational or academic qualification), `person` by (qualification, working age, housing
+  /// code, newcomer below B1), and the age bands (by band, sex and nationality) already in `row`.
   static void derive_slots(std::uint32_t* row, const std::uint32_t* status,
                            const std::uint32_t* person, const Census& shape) {
     const std::size_t occ_off = shape.occupation_offset();
     const std::size_t nat_off = shape.employed_nationality_offset();
+    const std::size_t skilled_off = shape.skilled_offset();
     for (std::size_t b = 0; b < shape.age_bands * 2; ++b) {
       for (std::size_t n = 0; n < 3; ++n) {
         const std::uint32_t v = row[Census::kBands + b * 3 + n];
@@ -288,8 +289,11 @@ class ReportStage final : public sim::Stage {
     }
     for (std::size_t g = 0; g < shape.groups; ++g) {
       for (std::size_t n = 0; n < 3; ++n) {
-        const std::uint32_t employed = status[(g * 3 + 0) * 3 + n];
-        const std::uint32_t unemployed = status[(g * 3 + 1) * 3 + n];
+        const std::uint32_t skilled = status[((g * 3 + 0) * 3 + n) * 2 + 1];
+        const std::uint32_t employed = status[((g * 3 + 0) * 3 + n) * 2] + skilled;
+        const std::uint32_t unemployed =
+            status[((g * 3 + 1) * 3 + n) * 2] + status[((g * 3 + 1) * 3 + n) * 2 + 1];
+        row[skilled_off + g * 3 + n] += skilled;
         row[Census::kEmployed] += employed;
         row[Census::kUnemployed] += unemployed;
         if (n != 0) row[Census::kForeignUnemployed] += unemployed;
@@ -346,7 +350,7 @@ class ReportStage final : public sim::Stage {
     // (qualification, working age, housing code, newcomer below B1).
     const std::size_t groups = census.groups;
     const std::size_t status_off = per;
-    const std::size_t person_off = status_off + groups * 9;
+    const std::size_t person_off = status_off + groups * 18;
     const std::size_t span = person_off + kPersonCodes;
     const std::size_t scratch = nd * span;
     auto t = ctx.for_agents(cells + 1, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
@@ -392,7 +396,13 @@ class ReportStage final : public sim::Stage {
         row[Census::kBands + (static_cast<std::size_t>(age_code >> 1U) * 2 + p.sex[i]) * 3 + nat] +=
             1;
         const std::size_t status_code = 2 - 2 * std::size_t{employed} - unemployed;
-        row[status_at + (std::size_t{p.occupation[i]} * 3 + status_code) * 3 + nat] += 1;
+        const auto skilled = static_cast<std::size_t>(
+            p.qualification[i] >= static_cast<std::uint8_t>(Qualification::kVocational));
+        row[status_at + ((std::size_t{p.occupation[i]} * 3 + status_code) * 3 + nat) * 2 +
+            skilled] += 1;
+        // Foreign residents by German level and by recognition (0 for Germans: branch-free).
+        row[Census::kForeignLanguage + p.language[i]] += foreign;
+        row[Census::kForeignRecognition + p.recognition[i]] += foreign;
         row[person_at + std::size_t{p.qualification[i]} * 16 + std::size_t{age_code & 1U} * 8 +
             std::size_t{p.housed[i]} * 2 + newcomer] += 1;
       }
@@ -624,8 +634,13 @@ ResourcePlan plan_resources(const Scenario& sc) {
   constexpr double kMaxBirthRate = 0.015;
   // Population growing by arrivals and births compounding: N(t) <= (N0 + A/b)(1+b)^t - A/b.
   const double growth = std::pow(1.0 + kMaxBirthRate, std::ceil(years));
+  // The away pool seeded at the start (seed_away_pool) holds at most its leavers of the
+  // away_pool_months before the start, none of them returned (+ one person per month of rounding).
+  const auto& d = sc.params.departure;
+  const double seeded =
+      (d.seed_leavers_per_year / 12.0 * sc.run.scale + 1.0) * std::max(0, d.away_pool_months - 1);
   plan.peak_agents = (plan.initial_agents + arrivals_per_year / kMaxBirthRate) * growth -
-                     arrivals_per_year / kMaxBirthRate;
+                     arrivals_per_year / kMaxBirthRate + seeded;
   storage::ColumnStore probe;
   (void)PersonColumns::declare(probe);
   plan.bytes_per_agent = probe.bytes_per_row();
@@ -858,6 +873,14 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
     cohort.numeric.push_back(static_cast<double>(sc.run.start.year) + static_cast<double>(y));
   cohort.attrs["long_name"] = "calendar year of the first arrival in the state";
   ds.dims.push_back(std::move(cohort));
+  io::Dimension language{"language", {}, {"A0", "A1", "A2", "B1", "B2+"}, {}};
+  language.attrs["long_name"] = "German level (CEFR; B2+ = B2 or above)";
+  ds.dims.push_back(std::move(language));
+  io::Dimension recognition{"recognition", {}, {"not_needed", "none", "partial", "full"}, {}};
+  recognition.attrs["long_name"] =
+      "recognition of a foreign qualification (not_needed: no foreign qualification to recognise "
+      "or not applied for)";
+  ds.dims.push_back(std::move(recognition));
   io::Dimension where{"whereabouts", {}, {"resident", "away_germany", "away_abroad"}, {}};
   where.attrs["long_name"] =
       "where a member of an arrival cohort is: resident in the state, or in the away pool in "

@@ -83,6 +83,14 @@ ModelOutputs build() {
               "residents from the labour-entry age to below their cohort's statutory retirement "
               "age"),
         census(Census::kWorkingAge));
+  o.add(stock("skilled_workers", "persons",
+              "skilled workers: employed residents with a vocational or academic qualification"),
+        per_district([](const ReportView& v, std::size_t d) {
+          double x = 0;
+          for (std::size_t k = 0; k < v.census.groups * 3; ++k)
+            x += v.census.at(d, v.census.skilled_offset() + k);
+          return x;
+        }));
   o.add(flow_spec("hires", "vacancies filled during the month (matching and arrivals with a job)"),
         flow(MonthFlows::kHires));
   o.add(flow_spec("internal_moves_in",
@@ -156,6 +164,29 @@ ModelOutputs build() {
           for (std::size_t k = 0; k < out.size() && k < v.census.cohorts.size(); ++k)
             out[k] = v.census.cohorts[k] * v.state.weight;
         });
+  // Integration: foreign residents by German level and by recognition of their qualification.
+  const auto by_slots = [](Census::Slot first, std::size_t n) {
+    return [first, n](const ReportView& v, std::span<double> out) {
+      for (std::size_t d = 0; d < v.census.districts; ++d)
+        for (std::size_t k = 0; k < n; ++k)
+          out[d * n + k] = v.census.at(d, first + k) * v.state.weight;
+    };
+  };
+  o.add({"foreign_by_language",
+         "integration",
+         {"district", "language"},
+         "persons",
+         "foreign residents by German level at the end of the month",
+         Measure::kStock},
+        by_slots(Census::kForeignLanguage, 5));
+  o.add({"foreign_by_recognition",
+         "integration",
+         {"district", "recognition"},
+         "persons",
+         "foreign residents by the recognition of their foreign qualification at the end of the "
+         "month",
+         Measure::kStock},
+        by_slots(Census::kForeignRecognition, 4));
   // Housing market (housing/).
   housing::declare_outputs(o);
   // Labour market (labour/).
@@ -194,10 +225,18 @@ std::size_t cohort_years(const scenario::YearMonth& start, int months) noexcept 
 io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
                                 std::size_t occupations, std::size_t policies,
                                 std::size_t cohorts) {
-  return {{"district", districts},      {"age_band", age_bands}, {"sex", 2},
-          {"nationality", 3},           {"qualification", 4},    {"occupation", occupations},
-          {"policy", policies},         {"channel", kChannels},  {"cohort", cohorts},
-          {"whereabouts", kWhereabouts}};
+  return {{"district", districts},
+          {"age_band", age_bands},
+          {"sex", 2},
+          {"nationality", 3},
+          {"qualification", 4},
+          {"occupation", occupations},
+          {"policy", policies},
+          {"channel", kChannels},
+          {"cohort", cohorts},
+          {"whereabouts", kWhereabouts},
+          {"language", 5},
+          {"recognition", 4}};
 }
 
 void record_outputs(const ReportView& view, const io::DimensionSizes& sizes, io::Series& series,

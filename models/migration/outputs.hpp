@@ -33,7 +33,9 @@ struct Census {
     kNewcomersBelowB1,  ///< foreign, here for less than 36 months, German below B1
     kAgeMonthsSum,      ///< sum of ages in completed months
     kQualification,     ///< 4 slots: unknown, low, vocational, academic
-    kBands = kQualification + 4,
+    kForeignLanguage = kQualification + 4,       ///< 5 slots: foreign residents by German level
+    kForeignRecognition = kForeignLanguage + 5,  ///< 4 slots: foreign residents by recognition
+    kBands = kForeignRecognition + 4,
   };
   std::size_t districts = 0;
   std::size_t age_bands = 0;
@@ -52,9 +54,12 @@ struct Census {
   [[nodiscard]] std::size_t employed_nationality_offset() const noexcept {
     return occupation_offset() + groups * 2;
   }
-  [[nodiscard]] std::size_t per_district() const noexcept {
+  /// @brief Offset of the skilled workers (vocational or academic qualification, employed) by
+  /// occupation group x nationality group (groups x 3 slots) in a district.
+  [[nodiscard]] std::size_t skilled_offset() const noexcept {
     return employed_nationality_offset() + 3;
   }
+  [[nodiscard]] std::size_t per_district() const noexcept { return skilled_offset() + groups * 3; }
   [[nodiscard]] double at(std::size_t district, std::size_t slot) const {
     return cells[district * per_district() + slot];
   }

@@ -35,6 +35,18 @@ if(NOT BROCKEN_SANITIZE)
   set_tests_properties(tools_validation_projections PROPERTIES TIMEOUT 300)
 endif()
 
+# The calibration command (tools/calibrate/, docs/calibration.md), end to end: a tiny fit, the
+# document reproduced by --evaluate, and docs/calibration.md reproduced from the repository's
+# config and fitted scenario (about 30 s optimised; builds without a sanitizer only, like the
+# validation tools: the runs themselves are covered under the sanitizers elsewhere).
+if(NOT BROCKEN_SANITIZE)
+  add_test(NAME tools_calibrate
+           COMMAND "${CMAKE_CURRENT_LIST_DIR}/calibrate_test.sh" "$<TARGET_FILE:brocken>"
+                   "${BROCKEN_PYTHON}"
+           WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  set_tests_properties(tools_calibrate PROPERTIES TIMEOUT 600)
+endif()
+
 # Checkpoints, interruption and resource limits from the outside (docs/reliability.md): SIGKILL at
 # random moments and resume at the other thread count, SIGINT/SIGTERM (exit 4), RLIMIT_FSIZE
 # (exit 3), memory refusal and unusable checkpoints (exit 2). Small runs (2 % of the population):

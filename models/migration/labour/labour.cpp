@@ -634,6 +634,19 @@ void declare_labour_outputs(ModelOutputs& o) {
             }
           }
         });
+  o.add({"skilled_workers",
+         "labour",
+         {"district", "occupation", "nationality"},
+         "persons",
+         "skilled workers (employed residents with a vocational or academic qualification) at "
+         "the end of the month by occupation group and nationality group",
+         Measure::kStock},
+        [](const ReportView& v, std::span<double> out) {
+          const std::size_t n = v.census.groups * 3;
+          for (std::size_t d = 0; d < v.census.districts; ++d)
+            for (std::size_t k = 0; k < n; ++k)
+              out[d * n + k] = v.census.at(d, v.census.skilled_offset() + k) * v.state.weight;
+        });
 }
 
 }  // namespace brocken::migration::labour

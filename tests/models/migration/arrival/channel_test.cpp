@@ -18,8 +18,8 @@ using testing::series;
 
 TEST(ArrivalChannels, NewcomersSplitByTheSharesOfTheirStream) {
   constexpr int kMonths = 24;
-  const Scenario sc = load("baseline.yaml", {"months=" + std::to_string(kMonths),
-                                             "population.scale=0.2"});
+  const Scenario sc =
+      load("baseline.yaml", {"months=" + std::to_string(kMonths), "population.scale=0.2"});
   const auto f = run_all(sc, 2);
   const ModelState& st = f.run->state();
   const auto& by_channel = series(f.run->series(), "arrival/arrivals_by_channel");
@@ -35,7 +35,8 @@ TEST(ArrivalChannels, NewcomersSplitByTheSharesOfTheirStream) {
   for (const int stream : {0, 1}) {
     double total = 0;
     for (int c = 0; c < kChannels; ++c)
-      if (channel_stream(static_cast<Channel>(c)) == stream) total += n[static_cast<std::size_t>(c)];
+      if (channel_stream(static_cast<Channel>(c)) == stream)
+        total += n[static_cast<std::size_t>(c)];
     ASSERT_GT(total, 5000.0);
     for (int c = 0; c < kChannels; ++c) {
       if (channel_stream(static_cast<Channel>(c)) != stream) continue;
@@ -55,7 +56,8 @@ TEST(ArrivalChannels, NewcomersSplitByTheSharesOfTheirStream) {
   const auto& arrivals = series(f.run->series(), "arrivals");
   const auto& returns = series(f.run->series(), "returns");
   double newcomers = 0;
-  for (std::size_t k = 0; k < arrivals.size(); ++k) newcomers += (arrivals[k] - returns[k]) * st.scale;
+  for (std::size_t k = 0; k < arrivals.size(); ++k)
+    newcomers += (arrivals[k] - returns[k]) * st.scale;
   double channels = 0;
   for (const double x : n) channels += x;
   EXPECT_NEAR(channels, newcomers, 1e-6 * newcomers);
