@@ -111,12 +111,12 @@ ModelOutputs build() {
   // Policies.
   o.add({"spending",
          "policies",
-         {"policy"},
+         {"policy", "district", "cost_category"},
          "EUR",
-         "policy spending during the month",
+         "policy spending during the month, by instance, district and cost category",
          Measure::kFlow},
         [](const ReportView& v, std::span<double> out) {
-          for (std::size_t p = 0; p < out.size(); ++p) out[p] = v.spending[p];
+          for (std::size_t k = 0; k < out.size(); ++k) out[k] = v.spending[k];
         });
   return o;
 }
@@ -136,9 +136,14 @@ const ModelOutputs& model_outputs() {
 
 io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
                                 std::size_t occupations, std::size_t policies) {
-  return {{"district", districts}, {"age_band", age_bands}, {"sex", 2},
-          {"nationality", 3},      {"qualification", 4},    {"occupation", occupations},
-          {"policy", policies}};
+  return {{"district", districts},
+          {"age_band", age_bands},
+          {"sex", 2},
+          {"nationality", 3},
+          {"qualification", 4},
+          {"occupation", occupations},
+          {"policy", policies},
+          {"cost_category", policy::kCostCategories}};
 }
 
 void record_outputs(const ReportView& view, const io::DimensionSizes& sizes, io::Series& series,

@@ -41,7 +41,11 @@ class HousingStage final : public sim::Stage {
       const double released = per_adult * s_.flow(d, MonthFlows::kHousedExits);
       h.occupied -= released;
       h.usable += released;
-      const double built = H.construction(d, year, p.construction_change_per_year);
+      double built = H.construction(d, year, p.construction_change_per_year);
+      // Dwellings that policies added (stock lever housing.dwellings, in dwellings at full
+      // scale) join the stock when they become effective; an expiry takes them out again.
+      const double policy_built = s_.board.stock_change(s_.levers.dwellings, d);
+      if (policy_built != 0.0) built += policy_built * s_.scale;
       h.stock += built;
       h.usable += built;
       const double demolished = H.demolition_per_month * h.idle;
@@ -58,8 +62,8 @@ class HousingStage final : public sim::Stage {
 
     // 2. Searchers and their offers.
     rate_.assign(nd, 0.0);
-    const double lever = std::max(0.0, s_.lever(s_.levers.housing_offers));
     for (std::size_t d = 0; d < nd; ++d) {
+      const double lever = std::max(0.0, s_.lever(s_.levers.housing_offers, d));
       const housing::DistrictHousing& h = H.districts[d];
       rate_[d] = h.stock > 0 ? H.offer_scale * std::max(0.0, h.usable) / h.stock * lever : 0.0;
     }
