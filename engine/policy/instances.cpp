@@ -17,10 +17,9 @@ std::vector<PolicySpec> parse_policy_specs(const scenario::Node& policies, const
     return out;
   }
   for (const auto& [name, node] : policies.entries()) {
-    const bool good_name =
-        !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
-        });
+    const bool good_name = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+    });
     if (!good_name) {
       diags.add(node.pos(), node.path(),
                 fmt::format("instance name '{}': use letters, digits, '_' and '-' only", name));
@@ -68,7 +67,10 @@ Scope read_scope(scenario::Reader& r, const scenario::Node& entry, const LeverBo
     }
   }
   std::vector<bool> chosen(board.regions(), false);
-  if (r.has("districts")) {
+  if (!board.regions_named()) {
+    (void)r.raw("districts");  // nothing to check them against (the data did not load)
+    std::fill(chosen.begin(), chosen.end(), true);
+  } else if (r.has("districts")) {
     std::vector<std::string> names;
     r.read("districts", names);
     const scenario::Node* list = entry.find("districts");

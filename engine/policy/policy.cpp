@@ -56,9 +56,9 @@ void LeverBoard::set_regions(std::vector<RegionName> regions) {
   if (!levers_.empty() || !stocks_.empty() || !programmes_.empty() || !indicators_.empty()) {
     throw std::logic_error("LeverBoard::set_regions after a declaration");
   }
+  regions_named_ = !regions.empty();
   if (regions.empty()) regions.push_back(RegionName{"all", ""});
   region_names_ = std::move(regions);
-  regions_set_ = true;
   everywhere_.regions.clear();
   for (std::size_t r = 0; r < region_names_.size(); ++r) {
     everywhere_.regions.push_back(static_cast<std::uint32_t>(r));

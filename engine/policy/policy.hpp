@@ -136,6 +136,9 @@ class LeverBoard {
   [[nodiscard]] const std::vector<RegionName>& region_names() const noexcept {
     return region_names_;
   }
+  /// @brief False while the model could not name its regions (e.g. its data failed to load):
+  /// scopes' `districts` are then not checked.
+  [[nodiscard]] bool regions_named() const noexcept { return regions_named_; }
   LeverId declare_lever(std::string name, std::string unit, double neutral, std::string description,
                         Extent extent = Extent::kRegional);
   StockId declare_stock(std::string name, std::string unit, std::string description);
@@ -285,7 +288,7 @@ class LeverBoard {
   }
 
   std::vector<RegionName> region_names_{RegionName{"all", ""}};
-  bool regions_set_ = false;
+  bool regions_named_ = false;
   std::vector<Lever> levers_;
   std::vector<Stock> stocks_;
   std::vector<StockEntry> entries_;

@@ -85,10 +85,11 @@ TEST(ScopedPolicy, LeavesTheOtherDistrictsOnTheirBaselinePath) {
   const std::vector<std::string> sets{"months=6", "population.scale=0.02"};
   const Scenario base = load("baseline.yaml", sets);
   const TempDir dir;
-  const auto file = dir.write(
-      "halle.yaml", "extends: " + testing::scenario_path("policies/language_courses.yaml").string() +
-                        "\npolicies:\n  language_courses:\n    start: 2024-01\n"
-                        "    districts: [Halle (Saale)]\n");
+  const auto file =
+      dir.write("halle.yaml",
+                "extends: " + testing::scenario_path("policies/language_courses.yaml").string() +
+                    "\npolicies:\n  language_courses:\n    start: 2024-01\n"
+                    "    districts: [Halle (Saale)]\n");
   const Scenario halle = load_scenario(file, sets, registry());
   sched::Executor exec(2);
   ModelRun a(base, 0, exec, registry());
@@ -104,9 +105,9 @@ TEST(ScopedPolicy, LeavesTheOtherDistrictsOnTheirBaselinePath) {
   const auto& table = model_outputs().table;
   const std::size_t nd = base.region->districts.size();
   bool halle_changed = false;
-  for (const char* name : {"births", "deaths", "arrivals", "departures", "returns",
-                           "internal_moves_in", "internal_moves_out", "hires", "employed",
-                           "unemployed", "population"}) {
+  for (const char* name :
+       {"births", "deaths", "arrivals", "departures", "returns", "internal_moves_in",
+        "internal_moves_out", "hires", "employed", "unemployed", "population"}) {
     const auto& sa = a.series()[table.id(name)];
     const auto& sb = b.series()[table.id(name)];
     ASSERT_EQ(sa.size(), 6 * nd);
@@ -126,7 +127,8 @@ TEST(ScopedPolicy, LeavesTheOtherDistrictsOnTheirBaselinePath) {
     }
   }
   EXPECT_GT(participants, 0.0);
-  const auto& spending = b.series()[table.id("policies/spending")];  // [month][policy][district][category]
+  const auto& spending =
+      b.series()[table.id("policies/spending")];  // [month][policy][district][category]
   for (std::size_t k = 0; k < spending.size(); ++k) {
     const std::size_t d = k / policy::kCostCategories % nd;
     if (d != kHalle) {
