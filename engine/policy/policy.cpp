@@ -304,7 +304,10 @@ void LeverBoard::save(io::ArchiveWriter& ar, const std::string& prefix) const {
 }
 
 void LeverBoard::restore(const io::ArchiveReader& ar, const std::string& prefix) {
-  std::size_t n_levers = 0, n_regional = 0, n_stock = 0, n_part = 0;
+  std::size_t n_levers = 0;
+  std::size_t n_regional = 0;
+  std::size_t n_stock = 0;
+  std::size_t n_part = 0;
   for (const auto& l : levers_) n_levers += l.value.size();
   for (const auto& i : indicators_) n_regional += i.regional.size();
   for (const auto& s : stocks_) n_stock += s.effective.size();

@@ -262,9 +262,8 @@ namespace {
 /// the stocks' state at the start instead.
 class ReportStage final : public sim::Stage {
  public:
-  ReportStage(ModelState& s, Series& out, const policy::PolicyStage& policies,
-              std::vector<int> bands, io::DimensionSizes sizes)
-      : s_(s), out_(out), policies_(policies), bands_(std::move(bands)), sizes_(std::move(sizes)) {}
+  ReportStage(ModelState& s, Series& out, std::vector<int> bands, io::DimensionSizes sizes)
+      : s_(s), out_(out), bands_(std::move(bands)), sizes_(std::move(sizes)) {}
   [[nodiscard]] std::string_view name() const override { return "report"; }
   /// @brief The next run() records the state at the start (see class comment).
   void record_start_next() { start_ = true; }
@@ -465,7 +464,6 @@ class ReportStage final : public sim::Stage {
 
   ModelState& s_;
   Series& out_;
-  const policy::PolicyStage& policies_;
   std::vector<int> bands_;
   std::vector<std::uint32_t> age_table_;  ///< by age in months: band << 1 | working age
   io::DimensionSizes sizes_;
@@ -512,7 +510,6 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   diags.throw_if_any();
   auto policy_stage = std::make_unique<policy::PolicyStage>(
       s.board, std::move(policies), [&s](std::int32_t tick) { return s.calendar(tick); });
-  const policy::PolicyStage& policy_ref = *policy_stage;
   impl_->policies = policy_stage.get();
   auto& sim = *impl_->sim;
   sim.add_stage(std::move(policy_stage));
@@ -524,8 +521,8 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   sim.add_stage(make_housing_stage(s));
   sim.add_stage(make_labour_stage(s));
   impl_->series = io::make_series(model_outputs().table);
-  auto report = std::make_unique<ReportStage>(s, impl_->series, policy_ref,
-                                              scenario.run.output_age_bands, sizes_of(scenario));
+  auto report = std::make_unique<ReportStage>(s, impl_->series, scenario.run.output_age_bands,
+                                              sizes_of(scenario));
   // The state at the start (the end of the month before the first) goes into the file too.
   report->record_start_next();
   sim.observe(*report);

@@ -88,6 +88,11 @@ LeverBoard board3() {
   return b;
 }
 
+/// Index of (instance, region of three, category) in LeverBoard::spending().
+std::size_t at(std::size_t instance, std::size_t region, std::size_t category) {
+  return (instance * 3 + region) * kCostCategories + category;
+}
+
 Registry doubler_registry() {
   Registry reg;
   reg.add("doubler", [] { return std::make_unique<Doubler>(); });
@@ -196,9 +201,9 @@ TEST(LeverBoard, ParticipantsAreChargedToTheFundersByTheirShareOfPlaces) {
   EXPECT_DOUBLE_EQ(b.places(course, 0), 0.0);
   b.report_participants(course, 1, 20);  // half the places used
   const auto& s = b.spending();
-  const std::size_t pp = static_cast<std::size_t>(Cost::kPerParticipant);
-  EXPECT_DOUBLE_EQ(s[(0 * 3 + 1) * 3 + pp], 15 * 10.0);
-  EXPECT_DOUBLE_EQ(s[(1 * 3 + 1) * 3 + pp], 5 * 20.0);
+  const auto pp = static_cast<std::size_t>(Cost::kPerParticipant);
+  EXPECT_DOUBLE_EQ(s[at(0, 1, pp)], 15 * 10.0);
+  EXPECT_DOUBLE_EQ(s[at(1, 1, pp)], 5 * 20.0);
   EXPECT_DOUBLE_EQ(b.participants(course, 1), 20.0);
   b.begin_month(1);
   EXPECT_FALSE(b.funded(course)) << "places are funded month by month";
@@ -300,7 +305,7 @@ TEST(Instances, AStateWideLeverCannotBeMovedInSomeDistricts) {
               const scenario::SourcePos& where) override {
       (void)require_lever(board, "state_wide", diags, where, "mover");
     }
-    void act(const PolicyTick&, LeverBoard&) override {}
+    void act(const PolicyTick& /*tick*/, LeverBoard& /*board*/) override {}
     [[nodiscard]] std::string_view summary() const override { return ""; }
   };
   Registry reg;
@@ -339,9 +344,9 @@ TEST(PolicyStage, InstancesActInTheirScopeAndSpendPerRegionAndCategory) {
     EXPECT_DOUBLE_EQ(b.lever(pace, 2), in_scope ? 6.0 : 2.0) << ctx.tick;
     const auto& s = b.spending();
     const auto running = static_cast<std::size_t>(Cost::kRunning);
-    EXPECT_DOUBLE_EQ(s[(0 * 3 + 1) * 3 + running], 20.0);  // doubler, Middle: 1 x 20 arrivals
-    EXPECT_DOUBLE_EQ(s[(1 * 3 + 2) * 3 + running], in_scope ? 3000.0 : 0.0);
-    EXPECT_DOUBLE_EQ(s[(1 * 3 + 1) * 3 + running], 0.0) << "outside the instance's districts";
+    EXPECT_DOUBLE_EQ(s[at(0, 1, running)], 20.0);  // doubler, Middle: 1 x 20 arrivals
+    EXPECT_DOUBLE_EQ(s[at(1, 2, running)], in_scope ? 3000.0 : 0.0);
+    EXPECT_DOUBLE_EQ(s[at(1, 1, running)], 0.0) << "outside the instance's districts";
     EXPECT_DOUBLE_EQ(b.places(*b.find_programme("course"), 0), 4.0);
   }
   EXPECT_EQ(south->months(), 2);

@@ -209,6 +209,25 @@ TEST(Checkpoint, ImpossibleStateIsRefusedNamingTheEntry) {
                  with_entry<std::uint64_t>(ar, "current/districts/pipeline_length",
                                            std::vector<std::uint64_t>(14, 1U << 30U)),
                  "current/districts/pipeline_length");
+  // Policy state: a stock entry in a district that does not exist, an instance's state missing.
+  {
+    const Scenario ps = policy_smoke();
+    ModelRun pr(ps, 0, exec, registry());
+    for (int m = 0; m < 4; ++m) pr.step();
+    io::MemoryArchive pa;
+    pr.save(pa, "current");
+    auto entries = pa.get<std::int64_t>("current/board/stock_entries");
+    ASSERT_GE(entries.size(), 7U);
+    entries[1] = 14;  // the district of the first entry
+    expect_refused(ps, with_entry(pa, "current/board/stock_entries", entries),
+                   "current/board/stock_entries");
+    io::MemoryArchive without;
+    for (const auto& [name, e] : pa.entries()) {
+      if (name != "current/policies/dwellings_halle/months")
+        without.put_raw(name, e.view.type, e.view.elem_bytes, e.view.count, e.bytes.data());
+    }
+    expect_refused(ps, without, "current/policies/dwellings_halle/months");
+  }
   // Another scenario: other months or policies do not fit the saved series.
   expect_refused(load("smoke.yaml", {"months=4"}), ar, "current/tick");
   expect_refused(policy_smoke(), ar, "current/series/values/policies/spending");

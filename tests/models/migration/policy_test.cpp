@@ -139,6 +139,37 @@ TEST(ScopedPolicy, LeavesTheOtherDistrictsOnTheirBaselinePath) {
   EXPECT_TRUE(halle_changed);
 }
 
+// A rate lever moved in one district only: the language pace x 3 in Halle. The other districts'
+// persons keep their baseline state for six months (their language draws are the baseline's, at
+// the baseline's pace), Halle's foreign residents learn faster; a state-wide lever cannot be
+// moved by such an instance (a scenario error).
+TEST(ScopedPolicy, ARateLeverMovesOnlyInItsDistricts) {
+  const std::vector<std::string> sets{"months=6", "population.scale=0.02"};
+  const Scenario base = load("baseline.yaml", sets);
+  const TempDir dir;
+  const std::string head = "extends: " + testing::scenario_path("baseline.yaml").string() +
+                           "\npolicies:\n  pace_halle:\n    module: test_multiply\n"
+                           "    districts: ['15002']\n    factor: 3\n";
+  const Scenario halle = load_scenario(
+      dir.write("pace.yaml", head + "    lever: integration.language_pace\n"), sets, registry());
+  const auto a = run_all(base, 2);
+  const auto b = run_all(halle, 2);
+  const auto ra = rows_outside(*a.run, kHalle);
+  EXPECT_GT(ra.size(), 10000U);
+  EXPECT_TRUE(ra == rows_outside(*b.run, kHalle));
+  EXPECT_GT(residents_at_b1(*b.run), residents_at_b1(*a.run)) << "Halle learns faster";
+  try {
+    (void)load_scenario(dir.write("state.yaml", head + "    lever: departure.foreign_hazard\n"),
+                        sets, registry());
+    ADD_FAILURE() << "a state-wide lever was accepted in a district-scoped instance";
+  } catch (const scenario::InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1U);
+    EXPECT_NE(e.diagnostics()[0].str().find("lever 'departure.foreign_hazard' is state-wide"),
+              std::string::npos)
+        << e.diagnostics()[0].str();
+  }
+}
+
 // Determinism with policies: a scoped programme, a second instance and a stock lever give the
 // same series at 1, 2 and 4 threads.
 TEST(ScopedPolicy, SameOutputAtAnyThreadCount) {

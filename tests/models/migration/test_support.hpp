@@ -59,12 +59,37 @@ class TestDwellings final : public policy::Policy {
   policy::StockId stock_;
 };
 
-/// The model's modules and, for tests, test_dwellings.
+/// A test module for the rate levers: multiplies the lever `lever` by `factor` in every district
+/// of its scope each month.
+class TestMultiply final : public policy::Policy {
+ public:
+  void configure(scenario::Reader& params) override {
+    params.read("lever", name_);
+    params.read("factor", factor_, {0, 100});
+    params.finish();
+  }
+  void bind(const policy::LeverBoard& board, scenario::Diagnostics& diags,
+            const scenario::SourcePos& where) override {
+    lever_ = policy::require_lever(board, name_, diags, where, "test_multiply");
+  }
+  void act(const policy::PolicyTick& /*tick*/, policy::LeverBoard& board) override {
+    board.multiply(lever_, factor_);
+  }
+  [[nodiscard]] std::string_view summary() const override { return "test: multiplies a lever"; }
+
+ private:
+  std::string name_;
+  double factor_ = 1;
+  policy::LeverId lever_;
+};
+
+/// The model's modules and, for tests, test_dwellings and test_multiply.
 inline const policy::Registry& registry() {
   static const policy::Registry r = [] {
     policy::Registry reg;
     register_policies(reg);
     reg.add("test_dwellings", [] { return std::make_unique<TestDwellings>(); });
+    reg.add("test_multiply", [] { return std::make_unique<TestMultiply>(); });
     return reg;
   }();
   return r;
