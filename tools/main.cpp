@@ -853,23 +853,23 @@ int policies_command(bool levers) {
   std::cout << "\nrate levers (reset to the neutral value every month; one value per district "
                "unless state-wide):\n";
   for (const auto& d : board.lever_declarations()) {
-    std::cout << fmt::format("  {:<40} unit {:<8} neutral {:<4} {}{}\n", d.name, d.unit, d.neutral,
+    std::cout << fmt::format("  {:<40} unit {:<10} neutral {:<4} {}{}\n", d.name, d.unit, d.neutral,
                              d.extent == brocken::policy::Extent::kState ? "(state-wide) " : "",
                              d.description);
   }
   std::cout << "\nstock levers (added with a build-up lag, persist):\n";
   for (const auto& d : board.stock_declarations()) {
-    std::cout << fmt::format("  {:<40} unit {:<8} {}\n", d.name, d.unit, d.description);
+    std::cout << fmt::format("  {:<40} unit {:<10} {}\n", d.name, d.unit, d.description);
   }
   if (board.stock_declarations().empty()) std::cout << "  (none yet)\n";
   std::cout << "\nprogrammes (places funded per district):\n";
   for (const auto& d : board.programme_declarations()) {
-    std::cout << fmt::format("  {:<40} unit {:<8} {} months; {}\n", d.name, d.unit, d.months,
+    std::cout << fmt::format("  {:<40} unit {:<10} {} months; {}\n", d.name, d.unit, d.months,
                              d.description);
   }
   std::cout << "\nindicators (last month's values, per district and state total):\n";
   for (const auto& d : board.indicator_declarations()) {
-    std::cout << fmt::format("  {:<40} unit {:<8} {}\n", d.name, d.unit, d.description);
+    std::cout << fmt::format("  {:<40} unit {:<10} {}\n", d.name, d.unit, d.description);
   }
   return 0;
 }

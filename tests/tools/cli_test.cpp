@@ -300,10 +300,11 @@ TEST_F(CliTest, PoliciesLeversListsEveryDeclarationWithItsUnit) {
   const auto r = brocken("policies --levers");
   EXPECT_EQ(r.code, 0) << r.err;
   for (const char* line :
-       {"integration.language_pace                unit factor   neutral 1",
-        "arrival.procedure_months_delta           unit months   neutral 0",
-        "departure.foreign_hazard                 unit factor   neutral 1    (state-wide)",
-        "integration.language_course              unit places   7 months",
+       {"integration.language_pace                unit factor     neutral 1",
+        "arrival.procedure_months_delta           unit months     neutral 0",
+        "departure.foreign_hazard                 unit factor     neutral 1    (state-wide)",
+        "housing.dwellings                        unit dwellings",
+        "integration.language_course              unit places     7 months",
         "newcomers_below_b1                       unit persons"}) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
   }

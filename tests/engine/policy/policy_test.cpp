@@ -297,6 +297,23 @@ TEST(Instances, NamedInstancesScopesAndTheirErrors) {
       << bd.items()[2].str();
 }
 
+TEST(Instances, DistrictsAreNotCheckedWhileTheModelCannotNameItsRegions) {
+  // E.g. the data directory failed to load: that error is reported, not every district unknown.
+  const Registry reg = doubler_registry();
+  LeverBoard b;
+  (void)b.declare_lever("pace", "factor", 1.0, "");
+  (void)b.declare_stock("dwellings", "dwellings", "");
+  (void)b.declare_programme("course", "places", 7, "");
+  (void)b.declare_indicator("arrivals", "persons", "");
+  EXPECT_FALSE(b.regions_named());
+  scenario::Diagnostics diags;
+  const auto inst = instances_of(
+      doc("policies:\n  doubler: {districts: [Anywhere], factor: 1, cost: 1}\n"), reg, b, diags);
+  EXPECT_TRUE(diags.empty());
+  ASSERT_EQ(inst.size(), 1U);
+  EXPECT_TRUE(board3().regions_named());
+}
+
 TEST(Instances, AStateWideLeverCannotBeMovedInSomeDistricts) {
   class StateMover final : public Policy {
    public:
