@@ -113,7 +113,7 @@ class IntegrationStage final : public sim::Stage {
     const rng::DecisionStream s_course = ctx.stream(decisions::kCourse);
     const int entry = static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0);
     const RetirementTable retirement = s_.retirement_table(ctx.tick);
-    const auto& counts = market_.gather(
+    market_.gather(
         ctx, nd, nd,
         [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit, std::span<double> tally) {
           const PersonRows q = rows;
@@ -148,7 +148,6 @@ class IntegrationStage final : public sim::Stage {
             emit(q.district[i], draw.uniform(), q.key[i], i);
           }
         });
-    (void)counts;
     const auto& enrolled = market_.tallies();
     capacity_.assign(nd, 0);
     for (std::size_t d = 0; d < nd; ++d) {
