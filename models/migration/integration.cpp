@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/policy/programme.hpp"
 #include "engine/sim/market.hpp"
 #include "models/migration/stages.hpp"
 #include "models/migration/synth.hpp"
@@ -149,21 +150,14 @@ class IntegrationStage final : public sim::Stage {
           }
         });
     const auto& enrolled = market_.tallies();
-    capacity_.assign(nd, 0);
-    for (std::size_t d = 0; d < nd; ++d) {
-      const double places =
-          std::floor(s_.board.places(s_.levers.language_course, d) * s_.scale + 1e-9);
-      capacity_[d] = places > enrolled[d] ? static_cast<std::size_t>(places - enrolled[d]) : 0;
-    }
+    policy::free_places(s_.board, s_.levers.language_course, s_.scale, enrolled, capacity_);
     s_.course_enrolled.assign(enrolled.begin(), enrolled.end());
     const PersonRows q = rows;
     for (const std::uint32_t row : market_.clear(ctx, capacity_)) {
       q.course[row] = static_cast<std::uint8_t>(kCourseMonths);
       s_.course_enrolled[q.district[row]] += 1;
     }
-    for (std::size_t d = 0; d < nd; ++d) {
-      s_.board.report_participants(s_.levers.language_course, d, s_.course_enrolled[d] * s_.weight);
-    }
+    policy::report_participants(s_.board, s_.levers.language_course, s_.course_enrolled, s_.weight);
   }
 
   ModelState& s_;

@@ -5,6 +5,7 @@
 #include "engine/io/archive.hpp"
 #include "engine/io/checkpoint.hpp"
 #include "engine/policy/instances.hpp"
+#include "engine/policy/programme.hpp"
 #include "engine/policy/registry.hpp"
 #include "engine/policy/stage.hpp"
 #include "engine/scenario/load.hpp"
@@ -207,6 +208,30 @@ TEST(LeverBoard, ParticipantsAreChargedToTheFundersByTheirShareOfPlaces) {
   EXPECT_DOUBLE_EQ(b.participants(course, 1), 20.0);
   b.begin_month(1);
   EXPECT_FALSE(b.funded(course)) << "places are funded month by month";
+}
+
+TEST(Programme, FreePlacesAtTheRunsScaleAndTheReport) {
+  LeverBoard b = board3();
+  const ProgrammeId course = *b.find_programme("course");
+  b.set_instances(1);
+  Scope all;
+  all.regions = {0, 1, 2};
+  b.begin_month(0);
+  b.begin_policy(0, all);
+  b.fund_places(course, 1000, 10.0, 0);
+  b.fund_places(course, 299.9, 10.0, 1);
+  b.fund_places(course, 100, 10.0, 2);
+  b.end_policy();
+  // At 1 % scale: 10 agent places, 2.999 -> 2, 1; minus those still in a course.
+  const std::vector<double> enrolled{4, 0, 3};
+  std::vector<std::size_t> free;
+  free_places(b, course, 0.01, enrolled, free);
+  EXPECT_EQ(free, (std::vector<std::size_t>{6, 2, 0}));
+  report_participants(b, course, enrolled, 100.0);  // persons per agent
+  EXPECT_DOUBLE_EQ(b.participants(course, 0), 400.0);
+  EXPECT_DOUBLE_EQ(b.spending()[at(0, 0, static_cast<std::size_t>(Cost::kPerParticipant))], 4000.0);
+  // Region 2: 300 participants, 100 places: only the places are charged.
+  EXPECT_DOUBLE_EQ(b.spending()[at(0, 2, static_cast<std::size_t>(Cost::kPerParticipant))], 1000.0);
 }
 
 TEST(Policy, UnknownLeverIsAScenarioErrorWithSuggestion) {
