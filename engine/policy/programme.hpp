@@ -35,8 +35,8 @@ inline void free_places(const LeverBoard& board, ProgrammeId id, double scale,
 
 /// @brief Reports the agents in the programme per region as persons (x `weight`, persons per
 /// agent); the board charges the funders (LeverBoard::report_participants).
-inline void report_participants(LeverBoard& board, ProgrammeId id,
-                                std::span<const double> enrolled, double weight) {
+inline void report_participants(LeverBoard& board, ProgrammeId id, std::span<const double> enrolled,
+                                double weight) {
   for (std::size_t r = 0; r < enrolled.size(); ++r) {
     board.report_participants(id, r, enrolled[r] * weight);
   }

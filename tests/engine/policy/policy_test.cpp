@@ -89,6 +89,13 @@ LeverBoard board3() {
   return b;
 }
 
+/// The scope of every region of board3().
+Scope all_of_board3() {
+  Scope all;
+  all.regions = {0, 1, 2};
+  return all;
+}
+
 /// Index of (instance, region of three, category) in LeverBoard::spending().
 std::size_t at(std::size_t instance, std::size_t region, std::size_t category) {
   return (instance * 3 + region) * kCostCategories + category;
@@ -163,8 +170,7 @@ TEST(LeverBoard, StockBuildsUpOverItsLagAndExpires) {
   LeverBoard b = board3();
   const StockId dw = *b.find_stock("dwellings");
   b.set_instances(1);
-  Scope all;
-  all.regions = {0, 1, 2};
+  const Scope all = all_of_board3();
   std::vector<double> seen;
   for (std::int32_t t = 0; t < 8; ++t) {
     b.begin_month(t);
@@ -187,8 +193,7 @@ TEST(LeverBoard, ParticipantsAreChargedToTheFundersByTheirShareOfPlaces) {
   const ProgrammeId course = *b.find_programme("course");
   EXPECT_DOUBLE_EQ(b.declaration(course).months, 7.0);
   b.set_instances(2);
-  Scope all;
-  all.regions = {0, 1, 2};
+  const Scope all = all_of_board3();
   b.begin_month(0);
   EXPECT_FALSE(b.funded(course));
   b.begin_policy(0, all);
@@ -213,9 +218,8 @@ TEST(LeverBoard, ParticipantsAreChargedToTheFundersByTheirShareOfPlaces) {
 TEST(Programme, FreePlacesAtTheRunsScaleAndTheReport) {
   LeverBoard b = board3();
   const ProgrammeId course = *b.find_programme("course");
+  const Scope all = all_of_board3();
   b.set_instances(1);
-  Scope all;
-  all.regions = {0, 1, 2};
   b.begin_month(0);
   b.begin_policy(0, all);
   b.fund_places(course, 1000, 10.0, 0);
