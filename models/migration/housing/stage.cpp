@@ -43,14 +43,23 @@ class HousingStage final : public sim::Stage {
       h.usable += released;
       double built = H.construction(d, year, p.construction_change_per_year);
       // Dwellings that policies added (stock lever housing.dwellings, in dwellings at full
-      // scale) join the stock when they become effective; an expiry takes them out again.
-      const double policy_built = s_.board.stock_change(s_.levers.dwellings, d);
-      if (policy_built != 0.0) built += policy_built * s_.scale;
+      // scale) join the stock as completions when they become effective; what a policy removes
+      // (an expiry, a negative amount) leaves as demolitions of vacant dwellings, usable first.
+      const double policy_change = s_.board.stock_change(s_.levers.dwellings, d) * s_.scale;
+      if (policy_change > 0.0) built += policy_change;
       h.stock += built;
       h.usable += built;
-      const double demolished = H.demolition_per_month * h.idle;
+      double demolished = H.demolition_per_month * h.idle;
       h.idle -= demolished;
       h.stock -= demolished;
+      if (policy_change < 0.0) {
+        const double gone = std::min(-policy_change, h.usable + h.idle);
+        const double from_usable = std::min(gone, h.usable);
+        h.usable -= from_usable;
+        h.idle -= gone - from_usable;
+        h.stock -= gone;
+        demolished += gone;
+      }
       const double made_usable =
           (p.vacancy_available_share * h.vacant() - h.usable) / p.usable_adjustment_months;
       h.usable += made_usable;

@@ -202,5 +202,36 @@ TEST(ScopedPolicy, SameOutputAtAnyThreadCount) {
   EXPECT_EQ(built_policy[13 * nd + 0], built_base[13 * nd + 0]);
 }
 
+// A stock lever's expiry reaches the housing market as demolitions: 100 dwellings a month in
+// Magdeburg for three months, each lasting two months, effective at once: completions +100 in
+// the first two months, then 100 a month as demolitions.
+TEST(ScopedPolicy, ExpiringStockLeavesAsDemolitions) {
+  const std::vector<std::string> sets{"months=6", "population.scale=0.02"};
+  const TempDir dir;
+  const auto file =
+      dir.write("expiry.yaml",
+                "extends: " + testing::scenario_path("baseline.yaml").string() +
+                    "\npolicies:\n  dwellings:\n    module: test_dwellings\n    dwellings: 100\n"
+                    "    lag_months: 0\n    lifetime_months: 2\n    eur_per_dwelling: 1\n"
+                    "    end: 2024-03\n    districts: [Magdeburg]\n");
+  const Scenario sc = load_scenario(file, sets, registry());
+  const auto a = run_all(load("baseline.yaml", sets), 1);
+  const auto b = run_all(sc, 1);
+  const auto& table = model_outputs().table;
+  const std::size_t nd = sc.region->districts.size();
+  constexpr std::size_t kMagdeburg = 2;
+  const auto diff = [&](const char* name, std::size_t month) {
+    const std::size_t k = month * nd + kMagdeburg;
+    return b.run->series()[table.id(name)][k] - a.run->series()[table.id(name)][k];
+  };
+  const std::vector<double> built{100, 100, 0, 0, 0, 0};
+  const std::vector<double> demolished{0, 0, 0, 100, 100, 0};
+  for (std::size_t t = 0; t < 6; ++t) {
+    EXPECT_NEAR(diff("housing/built", t), built[t], 1e-6) << t;
+    // Plus the ordinary demolition of the few extra idle dwellings (a share per month): < 0.5.
+    EXPECT_NEAR(diff("housing/demolished", t), demolished[t], 0.5) << t;
+  }
+}
+
 }  // namespace
 }  // namespace brocken::migration

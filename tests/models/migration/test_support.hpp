@@ -23,13 +23,15 @@ inline std::filesystem::path scenario_path(const std::string& name) {
 
 /// A test module for the stock levers: adds `dwellings` dwellings a month to housing.dwellings in
 /// each district of its scope (effective after `lag_months`, built up linearly) and spends
-/// `eur_per_dwelling` for each as an investment; counts its months (state, checkpointed).
+/// `eur_per_dwelling` for each as an investment; each addition lasts `lifetime_months` once
+/// effective (optional, 0: for good); counts its months (state, checkpointed).
 class TestDwellings final : public policy::Policy {
  public:
   void configure(scenario::Reader& params) override {
     params.read("dwellings", dwellings_, {0, 1e6});
     params.read("lag_months", lag_, {0, 120});
     params.read("eur_per_dwelling", eur_, {0, 1e7});
+    params.read_optional("lifetime_months", lifetime_, {0, 1200});
     params.finish();
   }
   void bind(const policy::LeverBoard& board, scenario::Diagnostics& diags,
@@ -39,7 +41,7 @@ class TestDwellings final : public policy::Policy {
   void act(const policy::PolicyTick& /*tick*/, policy::LeverBoard& board) override {
     ++months_;
     for (const std::uint32_t d : board.scope().regions) {
-      board.add_stock(stock_, dwellings_, policy::StockTerms{lag_, true, 0}, d);
+      board.add_stock(stock_, dwellings_, policy::StockTerms{lag_, true, lifetime_}, d);
       board.spend(policy::Cost::kInvestment, dwellings_ * eur_, d);
     }
   }
@@ -54,6 +56,7 @@ class TestDwellings final : public policy::Policy {
  private:
   double dwellings_ = 0;
   int lag_ = 0;
+  int lifetime_ = 0;
   double eur_ = 0;
   std::int32_t months_ = 0;
   policy::StockId stock_;
