@@ -26,26 +26,24 @@ using testing::TempDir;
 Scenario policy_smoke() {
   const TempDir dir;
   const auto file =
-      dir.write("scoped.yaml",
-                "extends: " + testing::scenario_path("policies/language_courses.yaml").string() +
-                    "\n"
-                    "policies:\n"
-                    "  language_courses:\n"
-                    "    districts: ['15002', '15085']\n"
-                    "  courses_magdeburg:\n"
-                    "    module: language_courses\n"
-                    "    start: 2024-06\n"
-                    "    end: 2025-06\n"
-                    "    districts: ['15003']\n"
-                    "    budget_eur_per_year: 3000000\n"
-                    "    cost_per_participant_eur: 3503.87\n"
-                    "  dwellings_halle:\n"
-                    "    module: test_dwellings\n"
-                    "    start: 2024-03\n"
-                    "    districts: ['15002']\n"
-                    "    dwellings: 300\n"
-                    "    lag_months: 6\n"
-                    "    eur_per_dwelling: 150000\n");
+      dir.write("scoped.yaml", testing::extending("policies/language_courses.yaml",
+                                                  "policies:\n"
+                                                  "  language_courses:\n"
+                                                  "    districts: ['15002', '15085']\n"
+                                                  "  courses_magdeburg:\n"
+                                                  "    module: language_courses\n"
+                                                  "    start: 2024-06\n"
+                                                  "    end: 2025-06\n"
+                                                  "    districts: ['15003']\n"
+                                                  "    budget_eur_per_year: 3000000\n"
+                                                  "    cost_per_participant_eur: 3503.87\n"
+                                                  "  dwellings_halle:\n"
+                                                  "    module: test_dwellings\n"
+                                                  "    start: 2024-03\n"
+                                                  "    districts: ['15002']\n"
+                                                  "    dwellings: 300\n"
+                                                  "    lag_months: 6\n"
+                                                  "    eur_per_dwelling: 150000\n"));
   return load_scenario(file, {"months=30", "population.scale=0.01"}, registry());
 }
 

@@ -85,11 +85,10 @@ TEST(ScopedPolicy, LeavesTheOtherDistrictsOnTheirBaselinePath) {
   const std::vector<std::string> sets{"months=6", "population.scale=0.02"};
   const Scenario base = load("baseline.yaml", sets);
   const TempDir dir;
-  const auto file =
-      dir.write("halle.yaml",
-                "extends: " + testing::scenario_path("policies/language_courses.yaml").string() +
-                    "\npolicies:\n  language_courses:\n    start: 2024-01\n"
-                    "    districts: [Halle (Saale)]\n");
+  const auto file = dir.write(
+      "halle.yaml", testing::extending("policies/language_courses.yaml",
+                                       "policies:\n  language_courses:\n    start: 2024-01\n"
+                                       "    districts: [Halle (Saale)]\n"));
   const Scenario halle = load_scenario(file, sets, registry());
   sched::Executor exec(2);
   ModelRun a(base, 0, exec, registry());
@@ -147,9 +146,10 @@ TEST(ScopedPolicy, ARateLeverMovesOnlyInItsDistricts) {
   const std::vector<std::string> sets{"months=6", "population.scale=0.02"};
   const Scenario base = load("baseline.yaml", sets);
   const TempDir dir;
-  const std::string head = "extends: " + testing::scenario_path("baseline.yaml").string() +
-                           "\npolicies:\n  pace_halle:\n    module: test_multiply\n"
-                           "    districts: ['15002']\n    factor: 3\n";
+  const std::string head =
+      testing::extending("baseline.yaml",
+                         "policies:\n  pace_halle:\n    module: test_multiply\n"
+                         "    districts: ['15002']\n    factor: 3\n");
   const Scenario halle = load_scenario(
       dir.write("pace.yaml", head + "    lever: integration.language_pace\n"), sets, registry());
   const auto a = run_all(base, 2);
@@ -176,12 +176,13 @@ TEST(ScopedPolicy, SameOutputAtAnyThreadCount) {
   const TempDir dir;
   const auto file = dir.write(
       "mixed.yaml",
-      "extends: " + testing::scenario_path("policies/language_courses.yaml").string() +
-          "\npolicies:\n  language_courses:\n    start: 2024-02\n    districts: ['15002']\n"
+      testing::extending(
+          "policies/language_courses.yaml",
+          "policies:\n  language_courses:\n    start: 2024-02\n    districts: ['15002']\n"
           "  more:\n    module: language_courses\n    budget_eur_per_year: 5000000\n"
           "    cost_per_participant_eur: 3503.87\n"
           "  dwellings:\n    module: test_dwellings\n    dwellings: 100\n    lag_months: 3\n"
-          "    eur_per_dwelling: 200000\n    districts: ['15003']\n");
+          "    eur_per_dwelling: 200000\n    districts: ['15003']\n"));
   const Scenario sc = load_scenario(file, {"months=14", "population.scale=0.02"}, registry());
   const auto one = run_all(sc, 1);
   const auto& table = model_outputs().table;
@@ -208,12 +209,12 @@ TEST(ScopedPolicy, SameOutputAtAnyThreadCount) {
 TEST(ScopedPolicy, ExpiringStockLeavesAsDemolitions) {
   const std::vector<std::string> sets{"months=6", "population.scale=0.02"};
   const TempDir dir;
-  const auto file =
-      dir.write("expiry.yaml",
-                "extends: " + testing::scenario_path("baseline.yaml").string() +
-                    "\npolicies:\n  dwellings:\n    module: test_dwellings\n    dwellings: 100\n"
-                    "    lag_months: 0\n    lifetime_months: 2\n    eur_per_dwelling: 1\n"
-                    "    end: 2024-03\n    districts: [Magdeburg]\n");
+  const auto file = dir.write(
+      "expiry.yaml",
+      testing::extending("baseline.yaml",
+                         "policies:\n  dwellings:\n    module: test_dwellings\n    dwellings: 100\n"
+                         "    lag_months: 0\n    lifetime_months: 2\n    eur_per_dwelling: 1\n"
+                         "    end: 2024-03\n    districts: [Magdeburg]\n"));
   const Scenario sc = load_scenario(file, sets, registry());
   const auto a = run_all(load("baseline.yaml", sets), 1);
   const auto b = run_all(sc, 1);

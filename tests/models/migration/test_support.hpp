@@ -98,6 +98,11 @@ inline const policy::Registry& registry() {
   return r;
 }
 
+/// A scenario text that extends `name` (under scenarios/) and adds `rest`.
+inline std::string extending(const std::string& name, const std::string& rest) {
+  return "extends: " + scenario_path(name).string() + "\n" + rest;
+}
+
 inline Scenario load(const std::string& name, const std::vector<std::string>& sets = {}) {
   return load_scenario(scenario_path(name), sets, registry());
 }
