@@ -841,12 +841,35 @@ int synth_command(const std::string& file, const std::vector<std::string>& sets,
   return 0;
 }
 
-int policies_command() {
+int policies_command(bool levers) {
   brocken::policy::Registry registry;
   brocken::migration::register_policies(registry);
   std::cout << "policy modules:\n";
   for (const auto& name : registry.names()) {
     std::cout << fmt::format("  {:<24} {}\n", name, registry.create(name)->summary());
+  }
+  if (!levers) return 0;
+  const brocken::policy::LeverBoard board = brocken::migration::declared_board();
+  std::cout << "\nrate levers (reset to the neutral value every month; one value per district "
+               "unless state-wide):\n";
+  for (const auto& d : board.lever_declarations()) {
+    std::cout << fmt::format("  {:<40} unit {:<10} neutral {:<4} {}{}\n", d.name, d.unit, d.neutral,
+                             d.extent == brocken::policy::Extent::kState ? "(state-wide) " : "",
+                             d.description);
+  }
+  std::cout << "\nstock levers (added with a build-up lag, persist):\n";
+  for (const auto& d : board.stock_declarations()) {
+    std::cout << fmt::format("  {:<40} unit {:<10} {}\n", d.name, d.unit, d.description);
+  }
+  if (board.stock_declarations().empty()) std::cout << "  (none yet)\n";
+  std::cout << "\nprogrammes (places funded per district):\n";
+  for (const auto& d : board.programme_declarations()) {
+    std::cout << fmt::format("  {:<40} unit {:<10} {} months; {}\n", d.name, d.unit, d.months,
+                             d.description);
+  }
+  std::cout << "\nindicators (last month's values, per district and state total):\n";
+  for (const auto& d : board.indicator_declarations()) {
+    std::cout << fmt::format("  {:<40} unit {:<10} {}\n", d.name, d.unit, d.description);
   }
   return 0;
 }
@@ -914,7 +937,10 @@ int cli_main(int argc, char** argv) {
                     "also write the fitted table as CSV (ags,age,sex,nationality,persons)");
   synth->add_flag("-f,--force", sforce, "overwrite an existing CSV file");
 
+  bool plevers = false;
   auto* pol = app.add_subcommand("policies", "list the available policy modules");
+  pol->add_flag("--levers", plevers,
+                "also list the model's levers, stock levers, programmes and indicators");
   brocken::tools::BenchOptions bo;
   auto* bench = brocken::tools::add_bench_subcommand(app, bo);
 
@@ -940,7 +966,7 @@ int cli_main(int argc, char** argv) {
     }
     if (validate->parsed()) return validate_command(vfile, vsets);
     if (synth->parsed()) return synth_command(sfile, ssets, scsv, sforce);
-    if (pol->parsed()) return policies_command();
+    if (pol->parsed()) return policies_command(plevers);
     if (bench->parsed()) return brocken::tools::bench_command(bo);
   } catch (const brocken::scenario::InputError& e) {
     print_diagnostics(e);

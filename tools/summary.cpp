@@ -71,7 +71,7 @@ io::Attributes provenance_attributes(const migration::Scenario& sc,
 std::vector<std::string> policy_names(const migration::Scenario& sc) {
   std::vector<std::string> names;
   names.reserve(sc.policies.size());
-  for (const auto& p : sc.policies) names.push_back(p.name);
+  for (const auto& p : sc.policies) names.push_back(p.instance);
   return names;
 }
 

@@ -1,1 +1,1 @@
-target_sources(brocken_engine PRIVATE policy/policy.cpp)
+target_sources(brocken_engine PRIVATE policy/policy.cpp policy/instances.cpp)

@@ -33,14 +33,14 @@ class ArrivalStage final : public sim::Stage {
   void run(sim::StepContext& ctx) override {
     const auto& p = s_.params.arrival;
     const std::size_t nd = s_.n_districts();
-    const double months_delta = s_.lever(s_.levers.procedure_months_delta);
-    const auto delay = static_cast<std::size_t>(
-        std::max(0.0, std::round(static_cast<double>(p.skilled.procedure_months) + months_delta)));
-    const double applications = p.skilled.applications_per_year / 12.0 * s_.scale *
-                                s_.lever(s_.levers.skilled_applications);
-    const double capacity_lever = s_.lever(s_.levers.office_capacity);
-
     for (std::size_t d = 0; d < nd; ++d) {
+      // The district's levers (policy::LeverBoard, one value per district).
+      const double months_delta = s_.lever(s_.levers.procedure_months_delta, d);
+      const auto delay = static_cast<std::size_t>(std::max(
+          0.0, std::round(static_cast<double>(p.skilled.procedure_months) + months_delta)));
+      const double applications = p.skilled.applications_per_year / 12.0 * s_.scale *
+                                  s_.lever(s_.levers.skilled_applications, d);
+      const double capacity_lever = s_.lever(s_.levers.office_capacity, d);
       DistrictState& ds = s_.districts[d];
       std::uint64_t seq_germany = 0;
       std::uint64_t seq_abroad = 0;

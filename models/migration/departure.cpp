@@ -72,9 +72,22 @@ class DepartureStage final : public sim::Stage {
   void run(sim::StepContext& ctx) override {
     const PersonRows rows(*ctx.agents, s_.cols);
     const auto& p = s_.params.departure;
+    // The levers by district (a policy may move them in some districts only).
+    const std::size_t nd = s_.n_districts();
+    lever_leave_.resize(nd);
+    lever_return_.resize(nd);
+    double leave_max = 0, return_max = 0;
+    for (std::size_t d = 0; d < nd; ++d) {
+      lever_leave_[d] = s_.lever(s_.levers.departure_hazard, d);
+      lever_return_[d] = s_.lever(s_.levers.return_hazard, d);
+      leave_max = std::max(leave_max, lever_leave_[d]);
+      return_max = std::max(return_max, lever_return_[d]);
+    }
     Rates rates{.p = p,
-                .lever_leave = s_.lever(s_.levers.departure_hazard),
-                .lever_return = s_.lever(s_.levers.return_hazard),
+                .lever_leave = lever_leave_.data(),
+                .lever_return = lever_return_.data(),
+                .lever_leave_max = leave_max,
+                .lever_return_max = return_max,
                 .base = {p.base_hazard_german / s_.departure_norm[0],
                          p.base_hazard_foreign / s_.departure_norm[1]},
                 .abroad = {p.abroad_share_german, p.abroad_share_foreign},
@@ -84,8 +97,8 @@ class DepartureStage final : public sim::Stage {
                 .s_leave = ctx.stream(decisions::kLeave),
                 .bound = 0,
                 .channel_at = s_.channel_offset()};
-    rates.bound = std::max(hazard_bound(rates),
-                           std::max(rates.ret[0], rates.ret[1]) * rates.lever_return * (1 + 1e-9));
+    rates.bound = std::max(hazard_bound(rates), std::max(rates.ret[0], rates.ret[1]) *
+                                                    rates.lever_return_max * (1 + 1e-9));
     const std::size_t n_tallies = s_.flow_slots();
     s_.add_flows(ctx.for_agents(n_tallies, [&](const sched::BlockRange& r, sim::BlockEffects& fx) {
       kernel(rows, rates, r, fx);
@@ -103,8 +116,10 @@ class DepartureStage final : public sim::Stage {
   /// lives in registers (see PersonRows).
   struct Rates {
     DepartureParams p;
-    double lever_leave;
-    double lever_return;
+    const double* lever_leave;   ///< departure.foreign_hazard by district
+    const double* lever_return;  ///< departure.return_hazard by district
+    double lever_leave_max;      ///< their largest values
+    double lever_return_max;
     std::array<double, 2> base;
     std::array<double, 2> abroad;
     std::array<double, 2> ret;
@@ -130,7 +145,7 @@ class DepartureStage final : public sim::Stage {
                  std::max(0.0, p.coef_recognised) + std::max(0.0, 4.0 * p.coef_language));
     double channel = 0;
     for (const double m : p.channel_multipliers) channel = std::max(channel, m);
-    const double base = std::max(r.base[0], r.base[1] * r.lever_leave);
+    const double base = std::max(r.base[0], r.base[1] * r.lever_leave_max);
     return base * band * std::max(1.0, p.early_years_multiplier) * channel * covariates *
            (1 + 1e-9);
   }
@@ -138,7 +153,7 @@ class DepartureStage final : public sim::Stage {
   void kernel(const PersonRows& rows_in, const Rates& rates, const sched::BlockRange& r,
               sim::BlockEffects& fx) const {
     const PersonRows p = rows_in;
-    const double lever_leave = rates.lever_leave;
+    const double* const lever_leave = rates.lever_leave;
     const std::array<double, 2> base = rates.base;
     const std::array<double, 2> abroad = rates.abroad;
     DepartureCovariates covariates(rates.p);
@@ -175,7 +190,7 @@ class DepartureStage final : public sim::Stage {
               covariates(employed, p.housed[i] == 0, p.ties[i], p.discriminated[i] != 0,
                          p.recognition[i] == static_cast<std::uint8_t>(Recognition::kFull),
                          p.language[i]);
-          const double lever = g == 1 ? lever_leave : 1.0;
+          const double lever = g == 1 ? lever_leave[d] : 1.0;
           // u_leave is the first number of the agent's "leave" generator (its bernoulli).
           if (!(u_leave < base[g] * m * lever)) return;
           rng::Draw draw = s_leave(p.key[i]);
@@ -218,8 +233,8 @@ class DepartureStage final : public sim::Stage {
                   std::span<double> t) const {
     const std::size_t g =
         p.nationality[i] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
-    if (!(u_leave < rates.ret[g] * rates.lever_return)) return false;
     const std::size_t d = p.district[i];
+    if (!(u_leave < rates.ret[g] * rates.lever_return[d])) return false;
     auto add = [&](MonthFlows::Kind k) { t[d * MonthFlows::kCount + k] += 1.0; };
     add(p.residence[i] == static_cast<std::uint8_t>(Residence::kAwayAbroad)
             ? MonthFlows::kReturnsAbroad
@@ -243,6 +258,8 @@ class DepartureStage final : public sim::Stage {
   }
 
   ModelState& s_;
+  std::vector<double> lever_leave_;   ///< departure.foreign_hazard by district, this month
+  std::vector<double> lever_return_;  ///< departure.return_hazard by district, this month
 };
 
 }  // namespace

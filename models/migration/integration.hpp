@@ -9,6 +9,13 @@
 
 namespace brocken::migration {
 
+/// @brief Result of a German course of the programme `integration.language_course` (kCourseMonths
+/// long): B1 with this probability (61 % of general-course takers reach B1: [BAMF-DTZ-2019],
+/// docs/parameters.md), otherwise, for those below A2, A2 with kCourseA2 / (1 - kCourseB1) (31 % of
+/// all takers reach A2).
+inline constexpr double kCourseB1 = 0.61;
+inline constexpr double kCourseA2 = 0.31;
+
 /// @brief Integration state of a foreign resident of the start population.
 struct InitialIntegration {
   std::int16_t months_here = 0;

@@ -18,48 +18,86 @@ using scenario::Bounds;
 using scenario::Diagnostics;
 using scenario::Reader;
 
-/// Declares the model's levers and indicators (names are the policy-facing API: docs/model.md).
+/// Declares the model's regions (the districts), levers, programmes and indicators (names are
+/// the policy-facing API: docs/model.md).
 void declare_board(ModelState& s) {
   auto& b = s.board;
+  std::vector<policy::RegionName> regions;
+  if (s.region != nullptr) {
+    for (const auto& d : s.region->districts) regions.push_back({d.name, d.ags});
+  }
+  b.set_regions(std::move(regions));
   auto& l = s.levers;
-  l.language_pace =
-      b.declare_lever("integration.language_pace", 1.0, "multiplies the pace of German learning");
-  l.discrimination_resolution =
-      b.declare_lever("integration.discrimination_resolution", 1.0,
-                      "multiplies the monthly chance that experienced discrimination ends");
-  l.ties_growth =
-      b.declare_lever("integration.ties_growth", 1.0, "multiplies the growth of social ties");
-  l.skilled_applications = b.declare_lever("arrival.skilled_applications", 1.0,
-                                           "multiplies skilled-worker applications");
-  l.office_capacity =
-      b.declare_lever("arrival.office_capacity", 1.0, "multiplies immigration-office capacity");
-  l.procedure_months_delta =
-      b.declare_lever("arrival.procedure_months_delta", 0.0,
-                      "months added to the admission procedure (negative: faster)");
-  l.matching_efficiency =
-      b.declare_lever("labour.matching_efficiency", 1.0, "multiplies A of the matching function");
-  l.housing_offers =
-      b.declare_lever("housing.offers", 1.0, "multiplies the offer rate of dwelling searchers");
-  l.departure_hazard = b.declare_lever("departure.foreign_hazard", 1.0,
-                                       "multiplies the departure hazard of foreign residents");
-  l.return_hazard = b.declare_lever("departure.return_hazard", 1.0,
-                                    "multiplies the return hazard of the away pool");
+  using policy::Extent;
+  struct LeverSpec {
+    policy::LeverId* id;
+    const char* name;
+    const char* unit;
+    double neutral;
+    const char* description;
+    Extent extent;
+  };
+  const LeverSpec levers[] = {
+      {&l.language_pace, "integration.language_pace", "factor", 1.0,
+       "multiplies the pace of German learning", Extent::kRegional},
+      {&l.discrimination_resolution, "integration.discrimination_resolution", "factor", 1.0,
+       "multiplies the monthly chance that experienced discrimination ends", Extent::kRegional},
+      {&l.ties_growth, "integration.ties_growth", "factor", 1.0,
+       "multiplies the growth of social ties", Extent::kRegional},
+      {&l.skilled_applications, "arrival.skilled_applications", "factor", 1.0,
+       "multiplies skilled-worker applications", Extent::kRegional},
+      {&l.office_capacity, "arrival.office_capacity", "factor", 1.0,
+       "multiplies immigration-office capacity", Extent::kRegional},
+      {&l.procedure_months_delta, "arrival.procedure_months_delta", "months", 0.0,
+       "months added to the admission procedure (negative: faster)", Extent::kRegional},
+      {&l.matching_efficiency, "labour.matching_efficiency", "factor", 1.0,
+       "multiplies A of the matching function", Extent::kRegional},
+      {&l.housing_offers, "housing.offers", "factor", 1.0,
+       "multiplies the offer rate of dwelling searchers", Extent::kRegional},
+      {&l.departure_hazard, "departure.foreign_hazard", "factor", 1.0,
+       "multiplies the departure hazard of foreign residents", Extent::kRegional},
+      {&l.return_hazard, "departure.return_hazard", "factor", 1.0,
+       "multiplies the return hazard of the away pool (by the district left)", Extent::kRegional},
+  };
+  for (const LeverSpec& v : levers) {
+    *v.id = b.declare_lever(v.name, v.unit, v.neutral, v.description, v.extent);
+  }
+  l.dwellings =
+      b.declare_stock("housing.dwellings", "dwellings",
+                      "dwellings added to the district's stock, vacant and usable once effective");
+  l.language_course = b.declare_programme(
+      "integration.language_course", "places", kCourseMonths,
+      "German course places; filled with present foreign residents of working age below B1");
   auto& n = s.indicators;
-  n.population = b.declare_indicator("population", "population at the end of last month (persons)");
-  n.foreign_population =
-      b.declare_indicator("foreign_population", "foreign nationals, end of last month");
-  n.arrivals = b.declare_indicator("arrivals", "arrivals across the state border last month");
-  n.arrivals_skilled = b.declare_indicator(
-      "arrivals_skilled", "skilled workers entering through the pipeline last month");
-  n.departures = b.declare_indicator("departures", "departures across the state border last month");
-  n.returns = b.declare_indicator("returns", "returns last month");
-  n.unemployed = b.declare_indicator("unemployed", "registered unemployed, end of last month");
-  n.unemployed_foreign =
-      b.declare_indicator("unemployed_foreign", "foreign unemployed, end of last month");
-  n.vacancies = b.declare_indicator("vacancies", "open registered vacancies, end of last month");
-  n.newcomers_below_b1 = b.declare_indicator(
-      "newcomers_below_b1", "foreign residents arrived within 3 years with German below B1");
-  n.away_pool = b.declare_indicator("away_pool", "former residents in the away pool (may return)");
+  struct IndicatorSpec {
+    policy::IndicatorId* id;
+    const char* name;
+    const char* unit;
+    const char* description;
+  };
+  const IndicatorSpec indicators[] = {
+      {&n.population, "population", "persons", "population at the end of last month"},
+      {&n.foreign_population, "foreign_population", "persons",
+       "foreign nationals, end of last month"},
+      {&n.arrivals, "arrivals", "persons", "arrivals across the state border last month"},
+      {&n.arrivals_skilled, "arrivals_skilled", "persons",
+       "skilled workers entering through the pipeline last month"},
+      {&n.departures, "departures", "persons", "departures across the state border last month"},
+      {&n.returns, "returns", "persons", "returns last month"},
+      {&n.unemployed, "unemployed", "persons", "registered unemployed, end of last month"},
+      {&n.unemployed_foreign, "unemployed_foreign", "persons",
+       "foreign unemployed, end of last month"},
+      {&n.vacancies, "vacancies", "jobs", "open registered vacancies, end of last month"},
+      {&n.newcomers_below_b1, "newcomers_below_b1", "persons",
+       "foreign residents arrived within 3 years with German below B1"},
+      {&n.away_pool, "away_pool", "persons",
+       "former residents in the away pool (may return); state total only"},
+      {&n.course_participants, "language_course_participants", "persons",
+       "residents in a funded German course last month (integration.language_course)"},
+  };
+  for (const IndicatorSpec& v : indicators) {
+    *v.id = b.declare_indicator(v.name, v.unit, v.description);
+  }
 }
 
 /// Resolves a path written in a scenario relative to the file that wrote it.
@@ -108,23 +146,13 @@ void parse_run(Reader& root, RunSettings& run, Diagnostics& diags) {
   out.finish();
 }
 
-std::vector<std::unique_ptr<policy::Policy>> make_policies(const std::vector<PolicySpec>& specs,
-                                                           const policy::Registry& registry,
-                                                           const policy::LeverBoard& board,
-                                                           Diagnostics& diags) {
-  std::vector<std::unique_ptr<policy::Policy>> out;
-  for (const auto& spec : specs) {
-    auto p = registry.create(spec.name);
-    if (!p) continue;  // reported while parsing
-    Reader r(spec.params, diags);
-    p->configure(r);
-    p->bind(board, diags, spec.params.pos());
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
 }  // namespace
+
+policy::LeverBoard declared_board() {
+  ModelState s;
+  declare_board(s);
+  return s.board;
+}
 
 namespace {
 
@@ -177,21 +205,7 @@ Scenario load_from_document(scenario::Document doc, const policy::Registry& regi
   Reader models = root.section("models");
   parse_model_params(models, sc.params);
   if (const scenario::Node* pol = root.raw("policies")) {
-    if (pol->is_map()) {
-      for (const auto& [name, node] : pol->entries()) {
-        if (!registry.create(name)) {
-          std::string msg = fmt::format("unknown policy '{}'", name);
-          const std::string hint = scenario::did_you_mean(name, registry.names());
-          msg += hint.empty() ? fmt::format(" (available: {})", fmt::join(registry.names(), ", "))
-                              : fmt::format(", did you mean '{}'?", hint);
-          diags.add(node.pos(), node.path(), msg);
-          continue;
-        }
-        sc.policies.push_back(PolicySpec{name, node});
-      }
-    } else if (!pol->is_null()) {
-      diags.add(pol->pos(), pol->path(), "expected a mapping of policy names to their parameters");
-    }
+    sc.policies = policy::parse_policy_specs(*pol, registry, diags);
   } else {
     diags.add(root.pos(), "policies", "missing required key (use `policies: {}` for none)");
   }
@@ -210,9 +224,11 @@ Scenario load_from_document(scenario::Document doc, const policy::Registry& regi
   }
   // Policies are configured and bound against the model's levers now, so that a misspelt
   // parameter or lever is reported before anything runs.
+  // Districts named in a policy's scope are checked against the region data when it loaded.
   ModelState probe;
+  probe.region = sc.region.get();
   declare_board(probe);
-  make_policies(sc.policies, registry, probe.board, diags);
+  (void)policy::instantiate(sc.policies, registry, probe.board, diags);
   if (sc.region && diags.empty()) {
     // Derived rates can still fail on inconsistent data (e.g. an unreachable life expectancy).
     try {
@@ -248,16 +264,15 @@ namespace {
 /// the stocks' state at the start instead.
 class ReportStage final : public sim::Stage {
  public:
-  ReportStage(ModelState& s, Series& out, const policy::PolicyStage& policies,
-              std::vector<int> bands, io::DimensionSizes sizes)
-      : s_(s), out_(out), policies_(policies), bands_(std::move(bands)), sizes_(std::move(sizes)) {}
+  ReportStage(ModelState& s, Series& out, std::vector<int> bands, io::DimensionSizes sizes)
+      : s_(s), out_(out), bands_(std::move(bands)), sizes_(std::move(sizes)) {}
   [[nodiscard]] std::string_view name() const override { return "report"; }
   /// @brief The next run() records the state at the start (see class comment).
   void record_start_next() { start_ = true; }
 
   void run(sim::StepContext& ctx) override {
     const Census census = take_census(ctx);
-    const ReportView view{s_, census, policies_.spending(), start_ ? -1 : ctx.tick};
+    const ReportView view{s_, census, s_.board.spending(), start_ ? -1 : ctx.tick};
     record_outputs(view, sizes_, out_, start_);
     if (start_) {
       start_ = false;
@@ -461,41 +476,40 @@ class ReportStage final : public sim::Stage {
     return out;
   }
 
+  /// Publishes the indicators per district (weighted to full scale); their totals are the sums.
   void publish(const Census& c) {
     const double w = s_.weight;
-    double population = 0, foreign = 0, unemployed = 0, unemployed_foreign = 0, newcomers = 0,
-           vacancies = 0, arrivals = 0, skilled = 0, departures = 0, returns = 0;
-    for (std::size_t d = 0; d < c.districts; ++d) {
-      population += c.at(d, Census::kPopulation);
-      foreign += c.at(d, Census::kForeign);
-      unemployed += c.at(d, Census::kUnemployed);
-      unemployed_foreign += c.at(d, Census::kForeignUnemployed);
-      newcomers += c.at(d, Census::kNewcomersBelowB1);
-      vacancies += s_.labour.open_in(d);
-      arrivals += s_.flow(d, MonthFlows::kArrivals);
-      skilled += s_.flow(d, MonthFlows::kArrivalsSkilled);
-      departures +=
-          s_.flow(d, MonthFlows::kDeparturesGermany) + s_.flow(d, MonthFlows::kDeparturesAbroad);
-      returns += s_.flow(d, MonthFlows::kReturns);
-    }
+    const std::size_t nd = c.districts;
     auto& b = s_.board;
     const auto& n = s_.indicators;
-    b.publish(n.population, population * w);
-    b.publish(n.foreign_population, foreign * w);
-    b.publish(n.arrivals, arrivals * w);
-    b.publish(n.arrivals_skilled, skilled * w);
-    b.publish(n.departures, departures * w);
-    b.publish(n.returns, returns * w);
-    b.publish(n.unemployed, unemployed * w);
-    b.publish(n.unemployed_foreign, unemployed_foreign * w);
-    b.publish(n.vacancies, vacancies * w);
-    b.publish(n.newcomers_below_b1, newcomers * w);
-    b.publish(n.away_pool, c.away * w);
+    std::vector<double> v(nd);
+    auto per_district = [&](policy::IndicatorId id, auto f) {
+      for (std::size_t d = 0; d < nd; ++d) v[d] = f(d) * w;
+      b.publish(id, v);
+    };
+    per_district(n.population, [&](std::size_t d) { return c.at(d, Census::kPopulation); });
+    per_district(n.foreign_population, [&](std::size_t d) { return c.at(d, Census::kForeign); });
+    per_district(n.arrivals, [&](std::size_t d) { return s_.flow(d, MonthFlows::kArrivals); });
+    per_district(n.arrivals_skilled,
+                 [&](std::size_t d) { return s_.flow(d, MonthFlows::kArrivalsSkilled); });
+    per_district(n.departures, [&](std::size_t d) {
+      return s_.flow(d, MonthFlows::kDeparturesGermany) + s_.flow(d, MonthFlows::kDeparturesAbroad);
+    });
+    per_district(n.returns, [&](std::size_t d) { return s_.flow(d, MonthFlows::kReturns); });
+    per_district(n.unemployed, [&](std::size_t d) { return c.at(d, Census::kUnemployed); });
+    per_district(n.unemployed_foreign,
+                 [&](std::size_t d) { return c.at(d, Census::kForeignUnemployed); });
+    per_district(n.vacancies, [&](std::size_t d) { return s_.labour.open_in(d); });
+    per_district(n.newcomers_below_b1,
+                 [&](std::size_t d) { return c.at(d, Census::kNewcomersBelowB1); });
+    per_district(n.course_participants, [&](std::size_t d) {
+      return b.participants(s_.levers.language_course, d) / w;  // reported in persons already
+    });
+    b.publish_total(n.away_pool, c.away * w);
   }
 
   ModelState& s_;
   Series& out_;
-  const policy::PolicyStage& policies_;
   std::vector<int> bands_;
   std::vector<std::uint32_t> age_table_;  ///< by age in months: band << 1 | working age
   io::DimensionSizes sizes_;
@@ -540,11 +554,10 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   seed_away_pool(s, impl_->sim->agents(), impl_->sim->dormant(), run);
 
   Diagnostics diags;
-  auto policies = make_policies(scenario.policies, registry, s.board, diags);
+  auto policies = policy::instantiate(scenario.policies, registry, s.board, diags);
   diags.throw_if_any();
   auto policy_stage = std::make_unique<policy::PolicyStage>(
       s.board, std::move(policies), [&s](std::int32_t tick) { return s.calendar(tick); });
-  const policy::PolicyStage& policy_ref = *policy_stage;
   impl_->policies = policy_stage.get();
   auto& sim = *impl_->sim;
   sim.add_stage(std::move(policy_stage));
@@ -556,8 +569,8 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   sim.add_stage(make_housing_stage(s));
   sim.add_stage(make_labour_stage(s));
   impl_->series = io::make_series(model_outputs().table);
-  auto report = std::make_unique<ReportStage>(s, impl_->series, policy_ref,
-                                              scenario.run.output_age_bands, sizes_of(scenario));
+  auto report = std::make_unique<ReportStage>(s, impl_->series, scenario.run.output_age_bands,
+                                              sizes_of(scenario));
   // The state at the start (the end of the month before the first) goes into the file too.
   report->record_start_next();
   sim.observe(*report);
@@ -784,6 +797,15 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
     at += n;
   }
   s.flows = std::move(flows);
+  // Persons in a language course, from the column (integration.cpp keeps the count).
+  s.course_enrolled.assign(nd, 0.0);
+  {
+    const auto course = agents.span(c.course);
+    const auto district = agents.span(c.district);
+    for (std::size_t i = 0; i < course.size(); ++i) {
+      if (course[i] > 0) s.course_enrolled[district[i]] += 1;
+    }
+  }
   impl_->series = std::move(series);
   impl_->sim->agents() = std::move(agents);
   impl_->sim->dormant() = std::move(away);
@@ -861,7 +883,17 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
   occupation.attrs["long_name"] =
       "occupation group (KldB 2010 3-digit groups mapped to the model's groups)";
   ds.dims.push_back(std::move(occupation));
-  if (!policy_names.empty()) ds.dims.push_back(io::Dimension{"policy", {}, policy_names, {}});
+  if (!policy_names.empty()) {
+    io::Dimension policy{"policy", {}, policy_names, {}};
+    policy.attrs["long_name"] = "policy instance (its key under `policies:` in the scenario)";
+    ds.dims.push_back(std::move(policy));
+    io::Dimension category{"cost_category", {}, {}, {}};
+    for (const auto name : policy::kCostNames) category.text.emplace_back(name);
+    category.attrs["long_name"] =
+        "investment: one-off outlays; running: recurring costs; per_participant: programme "
+        "places used";
+    ds.dims.push_back(std::move(category));
+  }
   io::Dimension channel{"channel", {}, {}, {}};
   for (const char* name : kChannelNames) channel.text.emplace_back(name);
   channel.attrs["long_name"] =

@@ -13,6 +13,7 @@
 #include "engine/io/archive.hpp"
 #include "engine/io/dataset.hpp"
 #include "engine/io/output_table.hpp"
+#include "engine/policy/instances.hpp"
 #include "engine/policy/registry.hpp"
 #include "engine/scenario/load.hpp"
 #include "engine/sched/executor.hpp"
@@ -37,11 +38,8 @@ struct RunSettings {
   std::vector<int> output_age_bands;  ///< lower bounds in years, ascending, first 0
 };
 
-/// @brief A policy enabled by the scenario, with its parameter node.
-struct PolicySpec {
-  std::string name;
-  scenario::Node params;
-};
+/// @brief A policy instance enabled by the scenario (engine/policy/instances.hpp).
+using PolicySpec = policy::PolicySpec;
 
 /// @brief A fully validated scenario with its region data.
 struct Scenario {
@@ -61,6 +59,10 @@ struct Scenario {
 
 /// @brief The policy modules this model provides (one line per module in register.cpp).
 void register_policies(policy::Registry& registry);
+
+/// @brief The model's policy board without region data (one region): its levers, stock levers,
+/// programmes and indicators with units and descriptions (`brocken policies --levers`).
+policy::LeverBoard declared_board();
 
 /// @brief Loads, merges and validates a scenario, loads its region data and configures and binds
 /// its policies on a throw-away model, so that every error surfaces here. Throws

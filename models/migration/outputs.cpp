@@ -194,12 +194,12 @@ ModelOutputs build() {
   // Policies.
   o.add({"spending",
          "policies",
-         {"policy"},
+         {"policy", "district", "cost_category"},
          "EUR",
-         "policy spending during the month",
+         "policy spending during the month, by instance, district and cost category",
          Measure::kFlow},
         [](const ReportView& v, std::span<double> out) {
-          for (std::size_t p = 0; p < out.size(); ++p) out[p] = v.spending[p];
+          for (std::size_t k = 0; k < out.size(); ++k) out[k] = v.spending[k];
         });
   return o;
 }
@@ -236,7 +236,8 @@ io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
           {"cohort", cohorts},
           {"whereabouts", kWhereabouts},
           {"language", 5},
-          {"recognition", 4}};
+          {"recognition", 4},
+          {"cost_category", policy::kCostCategories}};
 }
 
 void record_outputs(const ReportView& view, const io::DimensionSizes& sizes, io::Series& series,

@@ -81,8 +81,10 @@ inline constexpr std::size_t kWhereabouts = 3;
 struct ReportView {
   const ModelState& state;
   const Census& census;
-  std::span<const double> spending;  ///< this month's spending per enabled policy (EUR)
-  std::int32_t tick = -1;            ///< the month reported (-1: the start)
+  /// This month's spending (EUR) by policy instance, district and cost category
+  /// (policy::LeverBoard::spending()).
+  std::span<const double> spending;
+  std::int32_t tick = -1;  ///< the month reported (-1: the start)
 };
 
 /// @brief Writes one month's values of an output (already weighted to full scale), row-major
@@ -113,7 +115,8 @@ struct ModelOutputs {
 const ModelOutputs& model_outputs();
 
 /// @brief Sizes of the output dimensions for a run: district, age_band, sex, nationality,
-/// qualification, occupation, policy, channel, cohort, whereabouts.
+/// qualification, occupation, policy, cost_category, channel, cohort, whereabouts, language,
+/// recognition.
 io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
                                 std::size_t occupations, std::size_t policies, std::size_t cohorts);
 

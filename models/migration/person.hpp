@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// @brief The person agent of the migration model: its columns and codes. 34 bytes per person
+/// @brief The person agent of the migration model: its columns and codes. 35 bytes per person
 /// (ColumnStore::bytes_per_row(), checked by tests/models/migration/model_test.cpp).
 #include <array>
 #include <climits>
@@ -13,6 +13,9 @@ namespace brocken::migration {
 /// @brief Nationality group (official statistics: persons without German citizenship are foreign).
 enum class Nationality : std::uint8_t { kGerman = 0, kEu = 1, kThirdCountry = 2 };
 inline constexpr int kNationalities = 3;
+/// @brief Months of a German course of the programme `integration.language_course` (the
+/// language part of an integration course takes 6-7 months: [Goethe], docs/parameters.md).
+inline constexpr int kCourseMonths = 7;
 
 enum class Sex : std::uint8_t { kMale = 0, kFemale = 1 };
 
@@ -117,7 +120,9 @@ inline constexpr std::array<const char*, kChannels> kChannelNames{"initial",
   X(std::uint8_t, lived_here_before, before, 0, 1)                                                \
   /* occupation group (index into RegionData::occupation_groups): of the job, the job searched,   \
      or the job last held */                                                                      \
-  X(std::uint8_t, occupation, occupation, 0, static_cast<double>(groups) - 1)
+  X(std::uint8_t, occupation, occupation, 0, static_cast<double>(groups) - 1)                     \
+  /* months left in a funded German course (integration.cpp); 0 = not in a course */              \
+  X(std::uint8_t, course, course, 0, kCourseMonths)
 // NOLINTEND(cppcoreguidelines-macro-usage)
 
 /// @brief Handles of every person column (BROCKEN_PERSON_COLUMNS), declared once per store.

@@ -33,12 +33,16 @@ inline constexpr rng::DecisionId kArrivalAttributes = rng::decision("arrival.att
 inline constexpr rng::DecisionId kLanguage = rng::decision("integration.language");
 inline constexpr rng::DecisionId kDiscrimination = rng::decision("integration.discrimination");
 inline constexpr rng::DecisionId kRecognition = rng::decision("integration.recognition");
+/// Language course programme: the priority of an eligible person for a place, and the result at
+/// the end of the course.
+inline constexpr rng::DecisionId kCourse = rng::decision("integration.course");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
-static_assert(rng::distinct(std::array{
-                  kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry, kNaturalisation,
-                  kArrivalAttributes, kLanguage, kDiscrimination, kRecognition, housing::kSearch,
-                  kLeave, kRelocate, labour::kOccupation, labour::kTransition, labour::kPriority}),
+static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
+                                       kNaturalisation, kArrivalAttributes, kLanguage,
+                                       kDiscrimination, kRecognition, kCourse, housing::kSearch,
+                                       kLeave, kRelocate, labour::kOccupation, labour::kTransition,
+                                       labour::kPriority}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 
@@ -98,14 +102,17 @@ struct Levers {
   policy::LeverId procedure_months_delta;     ///< added to the procedure duration (months)
   policy::LeverId matching_efficiency;        ///< multiplies A of the matching function
   policy::LeverId housing_offers;             ///< multiplies the offer rate of searchers
-  policy::LeverId departure_hazard;  ///< multiplies the departure hazard of foreign residents
-  policy::LeverId return_hazard;     ///< multiplies the return hazard of the away pool
+  policy::LeverId departure_hazard;     ///< multiplies the departure hazard of foreign residents
+  policy::LeverId return_hazard;        ///< multiplies the return hazard of the away pool
+  policy::ProgrammeId language_course;  ///< funded German course places (integration.cpp)
+  policy::StockId dwellings;            ///< dwellings added by policies (housing/stage.cpp)
 };
 
 /// @brief Indicator ids the model publishes at the end of each month.
 struct Indicators {
   policy::IndicatorId population, foreign_population, arrivals, arrivals_skilled, departures,
-      returns, unemployed, unemployed_foreign, vacancies, newcomers_below_b1, away_pool;
+      returns, unemployed, unemployed_foreign, vacancies, newcomers_below_b1, away_pool,
+      course_participants;
 };
 
 /// @brief ModelState::retirement_months() of one month, copied by value into kernels (see
@@ -165,6 +172,9 @@ struct ModelState {
   std::vector<DistrictState> districts;
   labour::LabourState labour;     ///< the labour market (models/migration/labour/)
   housing::HousingState housing;  ///< the housing market (models/migration/housing/)
+  /// Persons in a language course per district (simulated persons, after the month's
+  /// integration stage; derived from the `course` column again on a restore).
+  std::vector<double> course_enrolled;
   /// Flows of the current month: [district * MonthFlows::kCount + kind], then the flows by
   /// channel [channel_offset() + kind * kChannels + channel] (ChannelFlows).
   std::vector<double> flows;
@@ -190,7 +200,12 @@ struct ModelState {
   [[nodiscard]] double channel_flow(ChannelFlows::Kind kind, std::size_t channel) const {
     return flows[channel_offset() + kind * kChannels + channel];
   }
+  /// @brief A state-wide lever's value (policy::Extent::kState).
   [[nodiscard]] double lever(policy::LeverId id) const noexcept { return board.lever(id); }
+  /// @brief A regional lever's value in a district.
+  [[nodiscard]] double lever(policy::LeverId id, std::size_t district) const noexcept {
+    return board.lever(id, district);
+  }
   /// @brief Statutory retirement age (months) of a person aged `age_months` in month `tick`
   /// (tick -1 = the start population's month), from the person's year of birth.
   [[nodiscard]] int retirement_months(std::int32_t tick, int age_months) const noexcept {

@@ -254,12 +254,17 @@ TEST_F(CliTest, PolicyScenarioWritesItsSpending) {
                           "--set population.scale=0.01",
                           out.string()));
   ASSERT_EQ(r.code, 0) << r.err;
-  // The module spends from January 2025 (month 13 on): read the series back with h5py.
+  // The module spends from January 2025 (month 13 on), per participant, by district: read the
+  // series back with h5py.
   const std::string check = fmt::format(
-      "/usr/bin/python3 -c \"import h5py,sys; f=h5py.File('{}','r'); s=f['policies/spending'][:, "
-      "0]; "
+      "/usr/bin/python3 -c \"import h5py,sys; f=h5py.File('{}','r'); "
+      "s=f['policies/spending'][:, 0, :, :]; "
       "names=[n.decode() if isinstance(n, bytes) else n for n in f['policy'][:]]; "
-      "sys.exit(0 if names==['language_courses'] and s[:12].sum()==0 and s[12:].sum()>0 else 1)\"",
+      "cats=[n.decode() if isinstance(n, bytes) else n for n in f['cost_category'][:]]; "
+      "ok=names==['language_courses'] and cats==['investment','running','per_participant']; "
+      "ok=ok and s.shape[1]==14 and s[:12].sum()==0 and s[12:, :, 2].sum()>0; "
+      "ok=ok and s[:, :, :2].sum()==0; "
+      "sys.exit(0 if ok else 1)\"",
       out.string());
   EXPECT_EQ(std::system(check.c_str()), 0) << "policies/spending is missing or wrong in " << out;
 }
@@ -288,6 +293,21 @@ TEST_F(CliTest, PoliciesListsTheRegisteredModules) {
   const auto r = brocken("policies");
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("language_courses"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("rate levers"), std::string::npos) << "only with --levers";
+}
+
+TEST_F(CliTest, PoliciesLeversListsEveryDeclarationWithItsUnit) {
+  const auto r = brocken("policies --levers");
+  EXPECT_EQ(r.code, 0) << r.err;
+  for (const char* line :
+       {"integration.language_pace                unit factor     neutral 1",
+        "arrival.procedure_months_delta           unit months     neutral 0",
+        "departure.foreign_hazard                 unit factor     neutral 1    multiplies",
+        "housing.dwellings                        unit dwellings",
+        "integration.language_course              unit places     7 months",
+        "newcomers_below_b1                       unit persons"}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+  }
 }
 
 }  // namespace

@@ -41,12 +41,25 @@ class HousingStage final : public sim::Stage {
       const double released = per_adult * s_.flow(d, MonthFlows::kHousedExits);
       h.occupied -= released;
       h.usable += released;
-      const double built = H.construction(d, year, p.construction_change_per_year);
+      double built = H.construction(d, year, p.construction_change_per_year);
+      // Dwellings that policies added (stock lever housing.dwellings, in dwellings at full
+      // scale) join the stock as completions when they become effective; what a policy removes
+      // (an expiry, a negative amount) leaves as demolitions of vacant dwellings, usable first.
+      const double policy_change = s_.board.stock_change(s_.levers.dwellings, d) * s_.scale;
+      if (policy_change > 0.0) built += policy_change;
       h.stock += built;
       h.usable += built;
-      const double demolished = H.demolition_per_month * h.idle;
+      double demolished = H.demolition_per_month * h.idle;
       h.idle -= demolished;
       h.stock -= demolished;
+      if (policy_change < 0.0) {
+        const double gone = std::min(-policy_change, h.usable + h.idle);
+        const double from_usable = std::min(gone, h.usable);
+        h.usable -= from_usable;
+        h.idle -= gone - from_usable;
+        h.stock -= gone;
+        demolished += gone;
+      }
       const double made_usable =
           (p.vacancy_available_share * h.vacant() - h.usable) / p.usable_adjustment_months;
       h.usable += made_usable;
@@ -58,8 +71,8 @@ class HousingStage final : public sim::Stage {
 
     // 2. Searchers and their offers.
     rate_.assign(nd, 0.0);
-    const double lever = std::max(0.0, s_.lever(s_.levers.housing_offers));
     for (std::size_t d = 0; d < nd; ++d) {
+      const double lever = std::max(0.0, s_.lever(s_.levers.housing_offers, d));
       const housing::DistrictHousing& h = H.districts[d];
       rate_[d] = h.stock > 0 ? H.offer_scale * std::max(0.0, h.usable) / h.stock * lever : 0.0;
     }

@@ -139,9 +139,9 @@ class LabourStage final : public sim::Stage {
 
     // 3. Clear: matches per cell.
     const double alpha = p.matching_elasticity;
-    const double lever = s_.lever(s_.levers.matching_efficiency);
     capacity_.assign(cells, 0);
     for (std::size_t cl = 0; cl < cells; ++cl) {
+      const double lever = s_.lever(s_.levers.matching_efficiency, cl / ng);
       const double u = static_cast<double>(counts[cl]);
       const double v = L.vacancies[cl].total();
       double m = labour::matches(L.efficiency[cl % ng] * lever, alpha, u, v);

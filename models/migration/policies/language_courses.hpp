@@ -1,13 +1,16 @@
 #pragma once
 /// @file
-/// @brief `language_courses`: a regional budget for extra German courses for newcomers. The small
-/// module that proves the policy contract (engine/policy/policy.hpp); the five policy levers of
-/// the design brief come as their own modules.
+/// @brief `language_courses`: a budget for extra German courses. The small module that proves
+/// the policy contract (engine/policy/policy.hpp); the five policy levers of the design brief
+/// come as their own modules.
 ///
-/// Each month from `start`, the monthly budget funds `budget / (cost_per_participant /
-/// course_months)` course places; their share of the eligible newcomers (foreign residents who
-/// arrived within three years and are below B1) is the coverage. The language pace lever is
-/// multiplied by 1 + coverage * (pace_multiplier - 1). Spending is what the filled places cost.
+/// Each month of its scope, the monthly budget funds `budget / 12 / (cost_per_participant /
+/// course months)` places in the model's programme `integration.language_course` (course
+/// months: the programme's declared length), shared among the instance's districts in
+/// proportion to their newcomers below B1 (last month's indicator; no places while it is 0 in
+/// every district). The model fills the places with eligible residents
+/// (models/migration/integration.cpp) and the engine charges the participants: spending is per
+/// participant-month, in the district where the course runs.
 #include "engine/policy/policy.hpp"
 
 namespace brocken::migration::policies {
@@ -18,24 +21,15 @@ class LanguageCourses final : public policy::Policy {
   void bind(const policy::LeverBoard& board, scenario::Diagnostics& diags,
             const scenario::SourcePos& where) override;
   void act(const policy::PolicyTick& tick, policy::LeverBoard& board) override;
-  [[nodiscard]] double spending_eur() const override { return spent_; }
   [[nodiscard]] std::string_view summary() const override {
-    return "extra German courses for newcomers below B1, from a yearly budget";
+    return "funds German course places for residents below B1, from a yearly budget";
   }
-  /// The spending of the last month is the only value that outlives act(); the budget is
-  /// monthly and nothing carries over.
-  void save_state(io::ArchiveWriter& ar, const std::string& prefix) const override;
-  void restore_state(const io::ArchiveReader& ar, const std::string& prefix) override;
 
  private:
   double budget_per_year_ = 0;
   double cost_per_participant_ = 0;
-  double course_months_ = 0;
-  double pace_multiplier_ = 1;
-  scenario::YearMonth start_;
-  policy::LeverId pace_;
+  policy::ProgrammeId course_;
   policy::IndicatorId eligible_;
-  double spent_ = 0;
 };
 
 }  // namespace brocken::migration::policies

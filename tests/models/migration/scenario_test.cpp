@@ -98,6 +98,39 @@ TEST(Scenario, UnknownPolicyAndBadPolicyParameters) {
       e, R"(policies\.language_courses\.cost_per_participant_eur: missing required key)"));
 }
 
+TEST(Scenario, PolicyInstancesAndTheirDistricts) {
+  TempDir dir;
+  const auto good = dir.write("ok.yaml", extends_baseline() +
+                                             "policies:\n"
+                                             "  language_courses:\n"
+                                             "    budget_eur_per_year: 1\n"
+                                             "    cost_per_participant_eur: 3500\n"
+                                             "  courses_halle:\n"
+                                             "    module: language_courses\n"
+                                             "    districts: [Halle (Saale), '15003']\n"
+                                             "    start: 2025-01\n"
+                                             "    end: 2026-12\n"
+                                             "    budget_eur_per_year: 1\n"
+                                             "    cost_per_participant_eur: 3500\n");
+  EXPECT_TRUE(errors_of(good).empty());
+  const auto f = dir.write("pol.yaml", extends_baseline() +
+                                           "policies:\n"
+                                           "  courses_halle:\n"
+                                           "    module: language_courses\n"
+                                           "    districts: [Hale (Saale)]\n"
+                                           "    budget_eur_per_year: 1\n"
+                                           "    cost_per_participant_eur: 3500\n"
+                                           "  second:\n"
+                                           "    module: language_course\n");
+  const auto e = errors_of(f);
+  EXPECT_TRUE(any_matches(
+      e,
+      R"(pol\.yaml:5:17: policies\.courses_halle\.districts\[0\]: unknown district 'Hale \(Saale\)', did you mean 'Halle \(Saale\)'\?)"));
+  EXPECT_TRUE(any_matches(
+      e,
+      R"(pol\.yaml:9:5: policies\.second\.module: unknown policy 'language_course', did you mean 'language_courses'\?)"));
+}
+
 TEST(Scenario, CommandLineOverridesAreValidatedToo) {
   const auto e = errors_of(testing::scenario_path("smoke.yaml"),
                            {"models.labour.matching_elasticity=2", "sead=3"});

@@ -18,6 +18,9 @@ brocken_gtest(migration_relocation_test SOURCES models/migration/relocation/relo
 #    under thread on 2 idle cores (past the 300 s timeout on a loaded machine) and 45 s under
 #    address + undefined on a loaded one; the reduced one takes about 2 s and 10 s.
 brocken_gtest(migration_leslie_test SOURCES models/migration/leslie_test.cpp LIBS brocken::models_migration)
+# Policies in whole runs: the language course programme's effect (paired, 5 replications at 2 %),
+# a policy scoped to one district against the others' baseline paths, thread invariance.
+brocken_gtest(migration_policy_test SOURCES models/migration/policy_test.cpp LIBS brocken::models_migration)
 # Checkpoints: save/restore of a replication, resume identity at 1 and 2 threads.
 brocken_gtest(migration_checkpoint_test SOURCES models/migration/checkpoint_test.cpp LIBS brocken::models_migration)
 # Labour market arithmetic (matching function, vacancy ages) against independent computations.

@@ -161,7 +161,6 @@ class NoRegisteredMatching final : public policy::Policy {
   void act(const policy::PolicyTick& /*tick*/, policy::LeverBoard& board) override {
     board.multiply(lever_, 0.0);
   }
-  [[nodiscard]] double spending_eur() const override { return 0; }
   [[nodiscard]] std::string_view summary() const override {
     return "test only: no registered matching";
   }
