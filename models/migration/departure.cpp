@@ -39,6 +39,7 @@ StoreDepartureMultiplier::StoreDepartureMultiplier(const DepartureParams& p,
                                                    const storage::ColumnStore& store,
                                                    const PersonColumns& c)
     : p_(&p),
+      covariates_(std::make_unique<DepartureCovariates>(p)),
       age_(store.span(c.age_months)),
       here_(store.span(c.months_here)),
       channel_(store.span(c.channel)),
@@ -49,17 +50,14 @@ StoreDepartureMultiplier::StoreDepartureMultiplier(const DepartureParams& p,
       recognition_(store.span(c.recognition)),
       ties_(store.span(c.ties)) {}
 
-double StoreDepartureMultiplier::operator()(std::size_t i) const noexcept {
-  return departure_multiplier(
-      *p_, {.age_months = age_[i],
-            .months_here = here_[i],
-            .channel = channel_[i],
-            .language = language_[i],
-            .employed = status_[i] == static_cast<std::uint8_t>(Status::kEmployed),
-            .unhoused = housed_[i] == 0,
-            .ties = ties_[i],
-            .discriminated = discriminated_[i] != 0,
-            .recognised = recognition_[i] == static_cast<std::uint8_t>(Recognition::kFull)});
+double StoreDepartureMultiplier::operator()(std::size_t i) noexcept {
+  // departure_multiplier() with the memoised covariate factor (the same values).
+  return departure_age_factor(*p_, age_[i], here_[i]) *
+         p_->channel_multipliers[std::min<std::size_t>(channel_[i], kChannels - 1)] *
+         (*covariates_)(status_[i] == static_cast<std::uint8_t>(Status::kEmployed), housed_[i] == 0,
+                        ties_[i], discriminated_[i] != 0,
+                        recognition_[i] == static_cast<std::uint8_t>(Recognition::kFull),
+                        language_[i]);
 }
 
 namespace {
@@ -220,10 +218,11 @@ class DepartureStage final : public sim::Stage {
                      sim::BlockEffects& fx) const {
     const PersonRows p = rows_in;
     auto t = fx.tally();
-    rng::for_rows_with_first_uniform(rates.s_leave, p.key, r.begin, r.end,
-                                     [&](std::size_t i, double u_leave) {
-                                       if (comes_back(p, rates, i, u_leave, t)) fx.transfer(i);
-                                     });
+    rng::for_rows_with_first_uniform(
+        rates.s_leave, p.key, r.begin, r.end, [&](std::size_t i, double u_leave) {
+          // The gone (died or follow-up ended) wait for the demography stage's sweep.
+          if (is_away(p.residence[i]) && comes_back(p, rates, i, u_leave, t)) fx.transfer(i);
+        });
   }
 
   /// The return decision of a person in the away pool with the month's number u_leave; on a
@@ -274,7 +273,7 @@ void seed_away_pool(const ModelState& s, const storage::ColumnStore& residents,
   // Each resident's departure hazard at the start (the stage's formula without levers), summed.
   std::vector<double> cumulative(n, 0.0);
   {
-    const StoreDepartureMultiplier multiplier(p, residents, c);
+    StoreDepartureMultiplier multiplier(p, residents, c);
     const std::array<double, 2> base{p.base_hazard_german / s.departure_norm[0],
                                      p.base_hazard_foreign / s.departure_norm[1]};
     double total = 0;
@@ -286,16 +285,19 @@ void seed_away_pool(const ModelState& s, const storage::ColumnStore& residents,
     }
   }
   if (n == 0 || !(cumulative.back() > 0) || p.seed_leavers_per_year <= 0) return;
-  // Who was drawn (a resident's row may be drawn more than once), with month and sequence.
-  struct Seeded {
-    std::size_t row;
-    std::int16_t months;
+  // Every seeded person's numbers, in (month, sequence) order: the point on the cumulative
+  // hazard that picks its template, whether it is still away, whether abroad.
+  struct Drawn {
+    double target;
+    double u_stay;
+    double u_abroad;
     std::uint64_t key;
-    bool abroad;
+    std::int16_t months;
   };
-  std::vector<Seeded> seeded;
+  std::vector<Drawn> drawn;
   const double per_month = p.seed_leavers_per_year / 12.0 * s.scale;
   constexpr std::uint64_t kSeedStream = 0xffffU;  // not a key stream of arrival.cpp (< 2^16)
+  const rng::DecisionStream stream(run, -1, decisions::kInitAttributes);
   double carry = 0;
   for (int m = 1; m < p.away_pool_months; ++m) {
     const double total = carry + per_month;
@@ -303,21 +305,50 @@ void seed_away_pool(const ModelState& s, const storage::ColumnStore& residents,
     carry = total - static_cast<double>(whole);
     for (std::uint64_t k = 0; k < whole; ++k) {
       const std::uint64_t key = rng::agent_key::arrival(kSeedStream, -m, k);
-      rng::Draw draw(run, key, -1, decisions::kInitAttributes);
+      rng::Draw draw = stream(key);
       const double target = draw.uniform() * cumulative.back();
-      const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
-      const auto row = static_cast<std::size_t>(
-          std::min<std::ptrdiff_t>(it - cumulative.begin(), static_cast<std::ptrdiff_t>(n) - 1));
-      const std::size_t g =
-          nationality[row] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
-      const double ret = g == 0 ? p.return_hazard_german : p.return_hazard_foreign;
       const double u_stay = draw.uniform();
       const double u_abroad = draw.uniform();
-      if (!(u_stay < std::pow(1.0 - ret, m))) continue;  // returned before the start
-      if (static_cast<int>(age[row]) + m > INT16_MAX) continue;
-      seeded.push_back({row, static_cast<std::int16_t>(m), key,
-                        u_abroad < (g == 0 ? p.abroad_share_german : p.abroad_share_foreign)});
+      drawn.push_back({target, u_stay, u_abroad, key, static_cast<std::int16_t>(m)});
     }
+  }
+  // Templates: the first row whose cumulative hazard exceeds the target (as upper_bound), found
+  // in one sweep over the rows for the targets in ascending order (a binary search per person
+  // misses the cache on every step).
+  std::vector<std::pair<double, std::size_t>> order(drawn.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = {drawn[k].target, k};
+  std::sort(order.begin(), order.end());
+  std::vector<std::size_t> template_row(drawn.size(), 0);
+  std::size_t row = 0;
+  for (const auto& [target, k] : order) {
+    while (row + 1 < n && !(target < cumulative[row])) ++row;
+    template_row[k] = row;
+  }
+  // Still away after m months: (1 - return hazard)^m, by group and month.
+  std::array<std::vector<double>, 2> keep;
+  for (std::size_t g = 0; g < 2; ++g) {
+    const double ret = g == 0 ? p.return_hazard_german : p.return_hazard_foreign;
+    keep[g].resize(static_cast<std::size_t>(std::max(1, p.away_pool_months)));
+    for (std::size_t m = 0; m < keep[g].size(); ++m)
+      keep[g][m] = std::pow(1.0 - ret, static_cast<double>(m));
+  }
+  // Who is still away (a resident's row may be drawn more than once), in (month, sequence) order.
+  struct Seeded {
+    std::size_t row;
+    std::int16_t months;
+    std::uint64_t key;
+    bool abroad;
+  };
+  std::vector<Seeded> seeded;
+  seeded.reserve(drawn.size());
+  for (std::size_t k = 0; k < drawn.size(); ++k) {
+    const Drawn& x = drawn[k];
+    const std::size_t r = template_row[k];
+    const std::size_t g = nationality[r] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
+    if (!(x.u_stay < keep[g][static_cast<std::size_t>(x.months)])) continue;  // returned before
+    if (static_cast<int>(age[r]) + x.months > INT16_MAX) continue;
+    seeded.push_back({r, x.months, x.key,
+                      x.u_abroad < (g == 0 ? p.abroad_share_german : p.abroad_share_foreign)});
   }
   std::vector<std::size_t> rows;
   rows.reserve(seeded.size());

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "models/migration/params.hpp"
@@ -41,16 +42,20 @@ void seed_away_pool(const ModelState& s, const storage::ColumnStore& residents,
 /// @brief age_band * early-years factor * channel factor * exp(b'x) for one person.
 double departure_multiplier(const DepartureParams& p, const DepartureCase& c) noexcept;
 
+class DepartureCovariates;
+
 /// @brief departure_multiplier() of the rows of a store, for set-up code (kernels read
 /// PersonRows): the normalisation, the labour market's expected exits, the away pool's seeding.
+/// Exact (DepartureCovariates memoises the covariate factor); not thread-safe.
 class StoreDepartureMultiplier {
  public:
   StoreDepartureMultiplier(const DepartureParams& p, const storage::ColumnStore& store,
                            const PersonColumns& c);
-  [[nodiscard]] double operator()(std::size_t i) const noexcept;
+  [[nodiscard]] double operator()(std::size_t i) noexcept;
 
  private:
   const DepartureParams* p_;
+  std::unique_ptr<DepartureCovariates> covariates_;
   std::span<const std::int16_t> age_, here_;
   std::span<const std::uint8_t> channel_, language_, status_, housed_, discriminated_, recognition_;
   std::span<const float> ties_;

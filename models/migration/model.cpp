@@ -434,20 +434,22 @@ class ReportStage final : public sim::Stage {
       }
       tl[cells] += away;
     });
-    // The away pool: the dormant agents, and those who left since the demography stage's last
-    // sweep (they join the dormant agents at the next one).
-    census.away = t[cells] + static_cast<double>(ctx.dormant->size());
-    t.resize(cells);
     census.cells = std::move(t);
     census.cohorts = take_cohorts(ctx);
+    // The away pool: the dormant agents but their gone (waiting for the sweep), and those who
+    // left since the demography stage's last sweep (they join the dormant agents at the next).
+    census.away = census.cells[cells] + census.cohorts.back();
+    census.cells.resize(cells);
+    census.cohorts.pop_back();
     return census;
   }
 
   /// The arrival cohorts (Census::cohorts): one pass over the residents (with the leavers not yet
-  /// swept into the away pool) and one over the away pool.
+  /// swept into the away pool) and one over the away pool, which also counts the pool's members
+  /// (in a last slot after the cohorts).
   std::vector<double> take_cohorts(sim::StepContext& ctx) const {
     const std::size_t n_cohorts = sizes_.at("cohort");
-    const std::size_t n = n_cohorts * kChannels * 4 * kWhereabouts;
+    const std::size_t n = n_cohorts * kChannels * 4 * kWhereabouts + 1;
     const int start_month = s_.start.index();
     const int start_year = s_.start.year;
     const auto count = [&](const PersonRows& rows) {
@@ -455,9 +457,11 @@ class ReportStage final : public sim::Stage {
                                                          sim::BlockEffects& fx) {
         const PersonRows p = rows;
         auto t = fx.tally();
+        double away = 0;
         for (std::size_t i = r.begin; i < r.end; ++i) {
-          if (p.arrival_tick[i] < 0) continue;
           const std::uint8_t residence = p.residence[i];
+          away += is_away(residence) ? 1.0 : 0.0;
+          if (p.arrival_tick[i] < 0) continue;
           if (residence == static_cast<std::uint8_t>(Residence::kGone)) continue;
           const auto cohort =
               static_cast<std::size_t>((start_month + p.arrival_tick[i]) / 12 - start_year);
@@ -466,13 +470,15 @@ class ReportStage final : public sim::Stage {
           t[((cohort * kChannels + p.channel[i]) * 4 + p.qualification[i]) * kWhereabouts +
             where] += 1.0;
         }
+        t[t.size() - 1] += away;
       };
     };
     const PersonRows residents(*ctx.agents, s_.cols);
     const PersonRows away(*ctx.dormant, s_.cols);
     std::vector<double> out = ctx.for_agents(n, count(residents));
     const std::vector<double> pool = ctx.for_dormant(n, count(away));
-    for (std::size_t k = 0; k < n; ++k) out[k] += pool[k];
+    for (std::size_t k = 0; k + 1 < n; ++k) out[k] += pool[k];
+    out[n - 1] = pool[n - 1];  // the pool's members (the residents' leavers: the census)
     return out;
   }
 
@@ -775,10 +781,12 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
     BROCKEN_PERSON_COLUMNS(BROCKEN_X)
 #undef BROCKEN_X
   }
-  // Only persons away are in the pool (the agents hold residents, those who left since the last
-  // sweep and the gone).
+  // Only persons away are in the pool, and the gone of the pool until the next sweep (the agents
+  // hold residents, those who left since the last sweep and the gone).
   for (const auto r : away.span(c.residence)) {
-    if (!is_away(r)) implausible(prefix + "/away_pool/residence", "holds a person not away");
+    if (!is_away(r) && r != static_cast<std::uint8_t>(Residence::kGone)) {
+      implausible(prefix + "/away_pool/residence", "holds a resident");
+    }
   }
 
   s.labour.restore(ar, prefix + "/labour");

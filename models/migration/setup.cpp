@@ -206,7 +206,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   // Departure normalisation: the mean individual multiplier per group at the start.
   std::array<double, 2> sum{0, 0};
   std::array<double, 2> n{0, 0};
-  const StoreDepartureMultiplier multiplier(p.departure, agents, c);
+  StoreDepartureMultiplier multiplier(p.departure, agents, c);
   for (std::size_t j = 0; j < agents.size(); ++j) {
     const std::size_t g = nationality[j] == static_cast<std::uint8_t>(Nationality::kGerman) ? 0 : 1;
     sum[g] += multiplier(j);

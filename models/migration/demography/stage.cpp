@@ -116,15 +116,22 @@ class DemographyStage final : public sim::Stage {
     }
   }
 
+  /// One month of the away pool (the dormant agents). Those who die or whose follow-up ends are
+  /// marked gone and dropped at the next sweep, like the residents: removing rows compacts the
+  /// whole store, and the pool loses some every month (about 4,000 expiries at full scale).
   void away_kernel(const PersonRows& rows_in, const Rates& rates_in, const sched::BlockRange& r,
                    sim::BlockEffects& fx) const {
     const PersonRows p = rows_in;
     const Rates k = rates_in;
     auto t = fx.tally();
-    rng::for_rows_with_first_uniform(k.s_death, p.key, r.begin, r.end,
-                                     [&](std::size_t i, double u_death) {
-                                       if (!away_month(p, k, i, u_death, t)) fx.remove(i);
-                                     });
+    rng::for_rows_with_first_uniform(
+        k.s_death, p.key, r.begin, r.end, [&](std::size_t i, double u_death) {
+          if (p.residence[i] == static_cast<std::uint8_t>(Residence::kGone)) {
+            if (k.sweep) fx.remove(i);
+            return;
+          }
+          if (!away_month(p, k, i, u_death, t)) gone(p, k, i, fx);
+        });
   }
 
   void kernel(const PersonRows& rows_in, const Rates& rates_in, const sched::BlockRange& r,

@@ -444,7 +444,7 @@ void init_labour(ModelState& s, storage::ColumnStore& agents, const rng::RunKey&
   const auto& pd = s.params.departure;
   auto age = agents.span(c.age_months);
   auto sex = agents.span(c.sex);
-  const StoreDepartureMultiplier multiplier(pd, agents, c);
+  StoreDepartureMultiplier multiplier(pd, agents, c);
   // Probability that person i leaves the labour market in the first month: retirement (1 when
   // the cohort's statutory age is reached next month), else death or departure.
   const auto exit_probability = [&](std::size_t i) {
