@@ -86,13 +86,38 @@ class TestMultiply final : public policy::Policy {
   policy::LeverId lever_;
 };
 
-/// The model's modules and, for tests, test_dwellings and test_multiply.
+/// A test module: adds `delta` to one rate lever every month (for levers whose neutral value is
+/// 0, which a factor cannot move).
+class TestAdd final : public policy::Policy {
+ public:
+  void configure(scenario::Reader& params) override {
+    params.read("lever", name_);
+    params.read("delta", delta_, {-1e6, 1e6});
+    params.finish();
+  }
+  void bind(const policy::LeverBoard& board, scenario::Diagnostics& diags,
+            const scenario::SourcePos& where) override {
+    lever_ = policy::require_lever(board, name_, diags, where, "test_add");
+  }
+  void act(const policy::PolicyTick& /*tick*/, policy::LeverBoard& board) override {
+    board.add(lever_, delta_);
+  }
+  [[nodiscard]] std::string_view summary() const override { return "test: adds to a lever"; }
+
+ private:
+  std::string name_;
+  double delta_ = 0;
+  policy::LeverId lever_;
+};
+
+/// The model's modules and, for tests, test_dwellings, test_multiply and test_add.
 inline const policy::Registry& registry() {
   static const policy::Registry r = [] {
     policy::Registry reg;
     register_policies(reg);
     reg.add("test_dwellings", [] { return std::make_unique<TestDwellings>(); });
     reg.add("test_multiply", [] { return std::make_unique<TestMultiply>(); });
+    reg.add("test_add", [] { return std::make_unique<TestAdd>(); });
     return reg;
   }();
   return r;
