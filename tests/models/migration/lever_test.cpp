@@ -36,7 +36,8 @@ double mean_stock(const ModelRun& run, const char* name) {
 }
 
 /// A statistic of the present foreign residents at the end of the run.
-double foreign_mean(const ModelRun& run, const std::function<double(const ModelRun&, std::size_t)>& f) {
+double foreign_mean(const ModelRun& run,
+                    const std::function<double(const ModelRun&, std::size_t)>& f) {
   const auto& c = run.state().cols;
   const auto& a = run.agents();
   double sum = 0, n = 0;
@@ -79,11 +80,10 @@ TEST_P(LeverDirection, MovesItsOutcomeWithPairedRandomNumbers) {
   const TempDir dir;
   const std::string amount_key = std::string(c.module) == "test_add" ? "delta" : "factor";
   const auto file = dir.write(
-      "lever.yaml", testing::extending("baseline.yaml", std::string("policies:\n  move:\n") +
-                                                            "    module: " + c.module + "\n" +
-                                                            "    lever: " + c.lever + "\n    " +
-                                                            amount_key + ": " +
-                                                            std::to_string(c.amount) + "\n"));
+      "lever.yaml",
+      testing::extending("baseline.yaml", std::string("policies:\n  move:\n") + "    module: " +
+                                              c.module + "\n" + "    lever: " + c.lever + "\n    " +
+                                              amount_key + ": " + std::to_string(c.amount) + "\n"));
   const Scenario base = testing::load("baseline.yaml", sets);
   const Scenario moved = load_scenario(file, sets, registry());
   const auto a = run_all(base, 2);

@@ -45,11 +45,19 @@ double residents_at_b1(const ModelRun& run) {
 // interval over 5 replications (t with 4 degrees of freedom) must lie above zero. Courses that
 // did nothing would make the difference negative (participants skip the ordinary learning draw
 // while in a course), so the test can fail.
+// Under the sanitizers (BROCKEN_SANITIZED, tests/CMakeLists.txt), 5 to 20 times slower, the
+// same code runs on 2 replications of 2 years at 1 % and only the spending is checked: the full
+// version took more than the 300 s timeout under thread.
 TEST(LanguageCourses, RaiseTheForeignResidentsAtB1) {
+#ifdef BROCKEN_SANITIZED
+  const std::vector<std::string> sets{"months=24", "population.scale=0.01"};
+  constexpr int kReplications = 2;
+#else
   const std::vector<std::string> sets{"months=48", "population.scale=0.05"};
+  constexpr int kReplications = 5;
+#endif
   const Scenario base = load("baseline.yaml", sets);
   const Scenario courses = load("policies/language_courses.yaml", sets);
-  constexpr int kReplications = 5;
   std::vector<double> diff;
   for (std::uint32_t rep = 0; rep < kReplications; ++rep) {
     const auto a = run_all(base, 2, rep);
@@ -59,12 +67,14 @@ TEST(LanguageCourses, RaiseTheForeignResidentsAtB1) {
     for (const double x : testing::series(b.run->series(), "policies/spending")) spent += x;
     EXPECT_GT(spent, 0.0);
   }
+#ifndef BROCKEN_SANITIZED
   const double mean = std::accumulate(diff.begin(), diff.end(), 0.0) / kReplications;
   double ss = 0;
   for (const double d : diff) ss += (d - mean) * (d - mean);
   const double se = std::sqrt(ss / (kReplications - 1) / kReplications);
   constexpr double kT975 = 2.776;  // t quantile, 4 degrees of freedom
   EXPECT_GT(mean - kT975 * se, 0.0) << "mean " << mean << ", se " << se;
+#endif
 }
 
 /// Every person outside `district` and not in a course (residents and the away pool), by key.

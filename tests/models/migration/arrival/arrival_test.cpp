@@ -23,6 +23,12 @@ TEST(AdmissionPipeline, AtCapacityPassesCapacityAndTheQueueGrowsByDemandLessCapa
   // and after the procedure's months the entries are c a month (whole persons; the fractions
   // carry over). Demand: applications a year / 12, spread over the districts. In persons of the
   // whole state (model units / scale).
+#ifdef BROCKEN_SANITIZED
+  // 24 months at 20 % took 204 s under thread (tests/CMakeLists.txt: BROCKEN_SANITIZED); the
+  // queueing arithmetic is checked in the optimised builds, the pipeline's code paths under the
+  // sanitizers by the other model tests.
+  GTEST_SKIP() << "arithmetic at 20 % of the population: optimised builds only";
+#endif
   constexpr int kMonths = 24;
   constexpr double kRate = 4.0;            // cases per 100,000 inhabitants a month (default 12)
   constexpr double kApplications = 12000;  // a year (default 2,000)

@@ -28,6 +28,12 @@ TEST(Departure, ClosedCohortSurvivalIsTheProductOfItsMonthlyHazards) {
   // still resident among its living members is sum a_m (1-h)^(T-m) / sum a_m (arrivals of month
   // m take their first departure decision in month m + 1; deaths hit residents and leavers
   // alike). A hazard wrong by 10 % is outside the tolerance (4 binomial SE, printed).
+#ifdef BROCKEN_SANITIZED
+  // 48 months at 20 % took 148 s under thread (tests/CMakeLists.txt: BROCKEN_SANITIZED); the
+  // arithmetic is checked in the optimised builds, the code paths under the sanitizers by the
+  // other model tests.
+  GTEST_SKIP() << "statistical test: optimised builds only";
+#endif
   constexpr int kMonths = 48;
   constexpr double kBase = 0.01;
   constexpr double kFactor = 2.0;
