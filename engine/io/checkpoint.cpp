@@ -199,9 +199,11 @@ std::vector<unsigned char> build_image(const MemoryArchive& archive, const Check
     }
   }
 
-  Handle fapl = make_plist(h5p_file_access(), "H5Pcreate(file access)");
   const std::size_t increment =
       std::max<std::size_t>(1U << 20U, archive.byte_size() + archive.entries().size() * 1024);
+  // Room for the image and HDF5's working memory before HDF5 is entered (hdf5_support.hpp).
+  ensure_headroom(increment + kHdf5WorkingBytes);
+  Handle fapl = make_plist(h5p_file_access(), "H5Pcreate(file access)");
   check(H5Pset_fapl_core(fapl.get(), increment, false), "H5Pset_fapl_core");
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
   // Tracked creation order makes every object header version 2, which HDF5 checksums, so

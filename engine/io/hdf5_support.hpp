@@ -5,6 +5,7 @@
 /// into an exception naming the operation and the innermost reason. Not part of the engine's
 /// interface: only .cpp files in engine/io include it.
 #include <cstddef>
+#include <cstdlib>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,22 @@
 #include <hdf5.h>
 
 namespace brocken::io::h5 {
+
+/// @brief Room HDF5 needs besides the file image: its metadata cache (below 1 MiB) and
+/// bookkeeping.
+inline constexpr std::size_t kHdf5WorkingBytes = 1U << 20U;
+
+/// @brief Throws std::bad_alloc unless `bytes` can be allocated right now (a probe, freed at
+/// once). HDF5 does not survive every failed allocation: under a tight address-space limit
+/// H5Fcreate dereferenced the metadata cache it had failed to allocate (SIGSEGV in H5AC_create).
+/// The writers probe for the image and HDF5's working memory before entering the library, so that
+/// running out of memory stays a std::bad_alloc the callers handle (keeping the last checkpoint).
+inline void ensure_headroom(std::size_t bytes) {
+  // A volatile pointer: the compiler may not elide the allocation.
+  void* volatile probe = std::malloc(bytes);  // NOLINT(cppcoreguidelines-no-malloc)
+  if (probe == nullptr) throw std::bad_alloc();
+  std::free(probe);  // NOLINT(cppcoreguidelines-no-malloc)
+}
 
 // HDF5's constant macros expand to C casts ((hid_t)0, (size_t)-1); keeping them in these wrappers
 // confines the -Wold-style-cast suppression to one place.

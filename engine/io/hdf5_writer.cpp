@@ -402,6 +402,14 @@ void write_contents(hid_t file, const Dataset& data) {
 /// @brief Builds the whole file in memory (HDF5 core driver, no backing store) and returns its
 /// bytes. `name` only appears in HDF5's bookkeeping; nothing touches the disk here.
 std::vector<unsigned char> build_image(const Dataset& data, const std::string& name) {
+  // Room for the image (the core driver grows it by kCoreIncrement) and HDF5's working memory,
+  // before HDF5 is entered (hdf5_support.hpp).
+  std::size_t bytes = 0;
+  for (const auto& v : data.vars) {
+    bytes += v.values.size() * sizeof(double);
+    for (const auto& t : v.text) bytes += t.size() + 16;
+  }
+  ensure_headroom(bytes + kCoreIncrement + kHdf5WorkingBytes);
   Handle fcpl = make_plist(h5p_file_create(), "H5Pcreate(file creation)");
   check(H5Pset_link_creation_order(fcpl.get(), kCreationOrder), "H5Pset_link_creation_order");
   check(H5Pset_attr_creation_order(fcpl.get(), kCreationOrder), "H5Pset_attr_creation_order");

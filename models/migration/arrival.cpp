@@ -1,7 +1,7 @@
 // Arrivals across the state border: two free streams (from the rest of Germany, from abroad), each
-// a mix of channels (docs/model.md, "Arrival"), and the admission pipeline of third-country
-// skilled workers (applications -> immigration office with limited monthly capacity per district
-// -> procedure of fixed duration -> entry as Blue Card or 18a/b skilled-worker visa holders).
+// a mix of channels (docs/model.md, "Arrival"), and the entrants of the admission pipeline of
+// third-country skilled workers (admission/: recognition, agency approval, visa appointment and
+// decision, entry, as Blue Card or 18a/b skilled-worker visa holders).
 // Serial: new rows are appended in a fixed order (district, then stream, then sequence), and every
 // attribute of a new person, its channel first, is drawn from its own key, so the result does not
 // depend on threads.
@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/migration/admission/admission.hpp"
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
@@ -33,18 +34,11 @@ class ArrivalStage final : public sim::Stage {
   void run(sim::StepContext& ctx) override {
     const auto& p = s_.params.arrival;
     const std::size_t nd = s_.n_districts();
+    for (auto& pipeline : s_.admission.districts) pipeline.flows = admission::DistrictFlows{};
     for (std::size_t d = 0; d < nd; ++d) {
-      // The district's levers (policy::LeverBoard, one value per district).
-      const double months_delta = s_.lever(s_.levers.procedure_months_delta, d);
-      const auto delay = static_cast<std::size_t>(std::max(
-          0.0, std::round(static_cast<double>(p.skilled.procedure_months) + months_delta)));
-      const double applications = p.skilled.applications_per_year / 12.0 * s_.scale *
-                                  s_.lever(s_.levers.skilled_applications, d);
-      const double capacity_lever = s_.lever(s_.levers.office_capacity, d);
       DistrictState& ds = s_.districts[d];
       std::uint64_t seq_germany = 0;
       std::uint64_t seq_abroad = 0;
-      std::uint64_t seq_skilled = 0;
       // Free streams. The observed inflows contain the returns of former residents, which the
       // departure stage has already brought back this month: the streams bring the rest.
       const std::size_t n_de =
@@ -56,28 +50,18 @@ class ArrivalStage final : public sim::Stage {
       for (std::size_t k = 0; k < n_de; ++k) {
         add_person(ctx,
                    rng::agent_key::arrival(key_stream(kFromGermany, d), ctx.tick, seq_germany++), d,
-                   0);
+                   0, nullptr);
       }
       for (std::size_t k = 0; k < n_ab; ++k) {
         add_person(ctx, rng::agent_key::arrival(key_stream(kFromAbroad, d), ctx.tick, seq_abroad++),
-                   d, 1);
+                   d, 1, nullptr);
       }
-      // Skilled pipeline: queue at the office, capacity-limited processing, fixed procedure time.
-      ds.office_queue += applications * s_.application_share[d];
-      const double capacity = p.skilled.office_capacity_per_100k_per_month *
-                              s_.region->districts[d].population_base / 1e5 * s_.scale *
-                              capacity_lever;
-      const double processed = std::min(ds.office_queue, capacity);
-      ds.office_queue -= processed;
-      if (ds.pipeline.size() <= delay) ds.pipeline.resize(delay + 1, 0.0);
-      ds.pipeline[delay] += processed;
-      const double entering = ds.pipeline.front();
-      ds.pipeline.pop_front();
-      const std::size_t n_sk = take(ds.application_carry, entering, 0.0);
-      for (std::size_t k = 0; k < n_sk; ++k) {
-        add_person(ctx, rng::agent_key::arrival(key_stream(kSkilled, d), ctx.tick, seq_skilled++),
-                   d, kPipeline);
-      }
+      // The admission pipeline (admission/): this month's applications and steps; those who
+      // complete the entry step arrive.
+      entered_.clear();
+      admission::month(s_, d, ctx.tick, ctx.run, key_stream(kSkilled, d), entered_);
+      const std::size_t n_sk = entered_.size();
+      for (const admission::Candidate& c : entered_) add_person(ctx, c.key, d, kPipeline, &c);
       s_.flow(d, MonthFlows::kArrivals) += static_cast<double>(n_de + n_ab + n_sk);
       s_.flow(d, MonthFlows::kArrivalsSkilled) += static_cast<double>(n_sk);
     }
@@ -125,9 +109,11 @@ class ArrivalStage final : public sim::Stage {
     return last;
   }
 
-  /// Appends one newcomer of free stream `stream` (0, 1) or of the pipeline (kPipeline). Every
-  /// number is drawn from the person's key, in a fixed order whatever the branches.
-  void add_person(sim::StepContext& ctx, std::uint64_t key, std::size_t d, int stream) {
+  /// Appends one newcomer of free stream `stream` (0, 1) or of the pipeline (kPipeline, with its
+  /// case `cand`: channel, occupation, German level, recognition and job offer come from the
+  /// case). Every number is drawn from the person's key, in a fixed order whatever the branches.
+  void add_person(sim::StepContext& ctx, std::uint64_t key, std::size_t d, int stream,
+                  const admission::Candidate* cand) {
     auto& a = *ctx.agents;
     const auto& c = s_.cols;
     const auto& p = s_.params;
@@ -136,8 +122,8 @@ class ArrivalStage final : public sim::Stage {
     const bool skilled = stream == kPipeline;
     const double u_channel = draw.uniform();
     const Channel channel =
-        skilled ? (u_channel < p.arrival.skilled.academic_share ? Channel::kBlueCard
-                                                                : Channel::kSkilledVisa)
+        skilled ? ((cand->flags & admission::kAcademic) != 0 ? Channel::kBlueCard
+                                                             : Channel::kSkilledVisa)
                 : stream_channel(stream, u_channel);
     const ChannelParams& cp = p.arrival.channels[static_cast<std::size_t>(channel)];
     const std::size_t band = pick(draw.uniform(), cp.age_band_shares.data(), kAgeBands);
@@ -170,8 +156,8 @@ class ArrivalStage final : public sim::Stage {
       status = Status::kChild;
     } else if (age_months >= s_.retirement_months(ctx.tick, age_months)) {
       status = Status::kRetired;
-    } else if (skilled || u_job < cp.employed_share) {
-      status = Status::kEmployed;  // a job offer comes with the move (Blue Card, 18a/b: required)
+    } else if (skilled ? (cand->flags & admission::kJobOffer) != 0 : u_job < cp.employed_share) {
+      status = Status::kEmployed;  // the job offer of the application (Blue Card, 18a/b)
     }
     a.span(c.status)[i] = static_cast<std::uint8_t>(status);
     // Occupation group: an arrival with a job takes an open registered vacancy of the district
@@ -187,7 +173,14 @@ class ArrivalStage final : public sim::Stage {
     const double registered = p.labour.replacement_share;
     const bool registered_job =
         skilled ? u_job < registered : u_job < cp.employed_share * registered;
-    if (status == Status::kEmployed && registered_job) {
+    if (skilled) {
+      // The group of the job offer; a registered one is taken from the district's vacancies.
+      a.span(c.occupation)[i] = cand->occupation;
+      if (status == Status::kEmployed && registered_job) {
+        s_.labour.take_vacancy_in(d, cand->occupation);
+        s_.flow(d, MonthFlows::kHires) += 1.0;
+      }
+    } else if (status == Status::kEmployed && registered_job) {
       a.span(c.occupation)[i] = s_.labour.take_vacancy(d, foreign, u_group);
       s_.flow(d, MonthFlows::kHires) += 1.0;
     } else if (status == Status::kEmployed) {
@@ -199,17 +192,18 @@ class ArrivalStage final : public sim::Stage {
     }
 
     const double u_lang = draw.uniform();
-    a.span(c.language)[i] =
-        foreign ? static_cast<std::uint8_t>(pick(u_lang, cp.language.data(), 5)) : std::uint8_t{4};
+    a.span(c.language)[i] = skilled ? cand->language
+                            : foreign
+                                ? static_cast<std::uint8_t>(pick(u_lang, cp.language.data(), 5))
+                                : std::uint8_t{4};
     Recognition rec = Recognition::kNotNeeded;
     Qualification qual = Qualification::kUnknown;
-    const double u_rec = draw.uniform();
+    [[maybe_unused]] const double u_rec = draw.uniform();  // kept: the draws' order
     const double u_qual = draw.uniform();
     if (skilled) {
-      rec = u_rec < p.arrival.skilled.recognition_full ? Recognition::kFull
-            : u_rec < p.arrival.skilled.recognition_full + p.arrival.skilled.recognition_none
-                ? Recognition::kNone
-                : Recognition::kPartial;
+      // The outcome of the pipeline's recognition step (not needed: a degree in a
+      // non-regulated occupation).
+      rec = static_cast<Recognition>(cand->recognition);
       qual = channel == Channel::kBlueCard ? Qualification::kAcademic : Qualification::kVocational;
     } else if (status != Status::kChild) {
       qual = cp.qualification_as_residents
@@ -224,6 +218,7 @@ class ArrivalStage final : public sim::Stage {
   }
 
   ModelState& s_;
+  std::vector<admission::Candidate> entered_;
 };
 
 }  // namespace
@@ -241,21 +236,7 @@ void derive_arrival(ModelState& s) {
     s.arrival_share[d] = r.districts[d].population_base / pop_total;
     s.application_share[d] = v_total > 0 ? r.districts[d].vacancies / v_total : s.arrival_share[d];
   }
-}
-
-double pipeline_entries_per_month(const ModelState& s, std::size_t d) {
-  const auto& k = s.params.arrival.skilled;
-  const double demand = k.applications_per_year / 12.0 * s.scale * s.application_share[d];
-  const double capacity =
-      k.office_capacity_per_100k_per_month * s.region->districts[d].population_base / 1e5 * s.scale;
-  return std::min(demand, capacity);
-}
-
-void fill_pipeline(ModelState& s) {
-  const auto months = static_cast<std::size_t>(s.params.arrival.skilled.procedure_months);
-  for (std::size_t d = 0; d < s.districts.size(); ++d) {
-    s.districts[d].pipeline.assign(months, pipeline_entries_per_month(s, d));
-  }
+  admission::derive_admission(s);
 }
 
 double channel_per_year(const ArrivalParams& p, Channel c) noexcept {

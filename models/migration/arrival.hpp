@@ -8,18 +8,9 @@ namespace brocken::migration {
 
 /// @brief Where arrivals go: the free streams by population (ModelState::arrival_share),
 /// skilled-worker applications by registered vacancies, where the jobs are
-/// (ModelState::application_share; by population where no district reports vacancies).
+/// (ModelState::application_share; by population where no district reports vacancies); then the
+/// admission pipeline's derived values (admission::derive_admission).
 void derive_arrival(ModelState& s);
-
-/// @brief Skilled-worker entries a month from district d's pipeline in the steady state without
-/// levers: its applications, or its office capacity where that is smaller (model units).
-[[nodiscard]] double pipeline_entries_per_month(const ModelState& s, std::size_t d);
-
-/// @brief Fills every district's pipeline at the start with procedure_months months of steady
-/// entries (pipeline_entries_per_month), as if the procedure had run before the start: the
-/// first entries come in the first month, not after the procedure's duration. The office queue
-/// starts empty.
-void fill_pipeline(ModelState& s);
 
 /// @brief Full-scale newcomers a year of a free-stream channel: its stream's volume times its
 /// share (0 for the pipeline channels, the start population and births).

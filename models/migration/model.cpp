@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/policy/stage.hpp"
+#include "models/migration/admission/admission.hpp"
 #include "models/migration/arrival.hpp"
 #include "models/migration/departure.hpp"
 #include "models/migration/setup.hpp"
@@ -47,9 +48,15 @@ void declare_board(ModelState& s) {
       {&l.skilled_applications, "arrival.skilled_applications", "factor", 1.0,
        "multiplies skilled-worker applications", Extent::kRegional},
       {&l.office_capacity, "arrival.office_capacity", "factor", 1.0,
-       "multiplies immigration-office capacity", Extent::kRegional},
-      {&l.procedure_months_delta, "arrival.procedure_months_delta", "months", 0.0,
-       "months added to the admission procedure (negative: faster)", Extent::kRegional},
+       "multiplies the capacity of the visa appointment step (immigration office)",
+       Extent::kRegional},
+      {&l.accelerated_share, "arrival.accelerated_share", "share", 0.0,
+       "added to the share of applications in the accelerated procedure (section 81a AufenthG)",
+       Extent::kRegional},
+      {&l.points_shortage, "arrival.points_shortage", "points", 0.0,
+       "selection points added for a job offer in a shortage occupation group", Extent::kRegional},
+      {&l.min_points, "arrival.min_points", "points", 0.0,
+       "added to the selection points the agency approval asks for", Extent::kRegional},
       {&l.matching_efficiency, "labour.matching_efficiency", "factor", 1.0,
        "multiplies A of the matching function", Extent::kRegional},
       {&l.housing_offers, "housing.offers", "factor", 1.0,
@@ -558,6 +565,7 @@ ModelRun::ModelRun(const Scenario& scenario, std::uint32_t replication, const sc
   impl_->sim =
       std::make_unique<sim::Simulation>(std::move(agents), run, exec, scenario.run.block_size);
   seed_away_pool(s, impl_->sim->agents(), impl_->sim->dormant(), run);
+  admission::warm_up(s, run);
 
   Diagnostics diags;
   auto policies = policy::instantiate(scenario.policies, registry, s.board, diags);
@@ -692,24 +700,16 @@ void ModelRun::save(io::ArchiveWriter& ar, const std::string& prefix) const {
   impl_->sim->dormant().save(ar, prefix + "/away_pool");
 
   const std::size_t nd = s.n_districts();
-  std::vector<double> queue, app_carry, carry0, carry1, pipeline;
-  std::vector<std::uint64_t> pipeline_length;
+  std::vector<double> carry0, carry1;
   for (const auto& d : s.districts) {
-    queue.push_back(d.office_queue);
-    app_carry.push_back(d.application_carry);
     carry0.push_back(d.arrival_carry[0]);
     carry1.push_back(d.arrival_carry[1]);
-    pipeline_length.push_back(d.pipeline.size());
-    pipeline.insert(pipeline.end(), d.pipeline.begin(), d.pipeline.end());
   }
   const std::string dp = prefix + "/districts/";
   ar.put_scalar<std::uint64_t>(dp + "count", nd);
-  ar.put<double>(dp + "office_queue", queue);
-  ar.put<double>(dp + "application_carry", app_carry);
   ar.put<double>(dp + "arrival_carry_germany", carry0);
   ar.put<double>(dp + "arrival_carry_abroad", carry1);
-  ar.put<std::uint64_t>(dp + "pipeline_length", pipeline_length);
-  ar.put<double>(dp + "pipeline", pipeline);
+  s.admission.save(ar, prefix + "/admission");
   ar.put<double>(prefix + "/flows", s.flows);
   s.labour.save(ar, prefix + "/labour");
   s.housing.save(ar, prefix + "/housing");
@@ -744,21 +744,11 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
     return v;
   };
   constexpr double kHuge = 1e15;
-  const auto queue = finite("office_queue", 0, kHuge);
-  const auto app_carry = finite("application_carry", 0, kHuge);
   // Negative: returns beyond the stream carried as a deficit (arrival.cpp).
   const auto carry0 = finite("arrival_carry_germany", -kHuge, kHuge);
   const auto carry1 = finite("arrival_carry_abroad", -kHuge, kHuge);
-  const auto lengths = ar.get<std::uint64_t>(dp + "pipeline_length", nd);
-  std::uint64_t total = 0;
-  for (const auto n : lengths) {
-    if (n > 100000) implausible(dp + "pipeline_length", fmt::format("holds {}", n));
-    total += n;
-  }
-  const auto pipeline = ar.get<double>(dp + "pipeline", static_cast<std::size_t>(total));
-  for (const double x : pipeline) {
-    if (!(x >= 0 && x <= kHuge)) implausible(dp + "pipeline", fmt::format("holds {}", x));
-  }
+  admission::State pipeline;
+  pipeline.restore(ar, prefix + "/admission", nd, s.labour.groups);
   auto flows = ar.get<double>(prefix + "/flows", s.flows.size());
   for (const double x : flows) {
     if (!(std::abs(x) <= kHuge)) implausible(prefix + "/flows", fmt::format("holds {}", x));
@@ -793,17 +783,8 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
   s.housing.restore(ar, prefix + "/housing");
   s.board.restore(ar, prefix + "/board");
   impl_->policies->restore(ar, prefix + "/policies");
-  std::size_t at = 0;
-  for (std::size_t d = 0; d < nd; ++d) {
-    DistrictState& ds = s.districts[d];
-    ds.office_queue = queue[d];
-    ds.application_carry = app_carry[d];
-    ds.arrival_carry = {carry0[d], carry1[d]};
-    const auto n = static_cast<std::size_t>(lengths[d]);
-    ds.pipeline.assign(pipeline.begin() + static_cast<std::ptrdiff_t>(at),
-                       pipeline.begin() + static_cast<std::ptrdiff_t>(at + n));
-    at += n;
-  }
+  for (std::size_t d = 0; d < nd; ++d) s.districts[d].arrival_carry = {carry0[d], carry1[d]};
+  s.admission.districts = std::move(pipeline.districts);
   s.flows = std::move(flows);
   // Persons in a language course, from the column (integration.cpp keeps the count).
   s.course_enrolled.assign(nd, 0.0);
@@ -921,6 +902,11 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
       "recognition of a foreign qualification (not_needed: no foreign qualification to recognise "
       "or not applied for)";
   ds.dims.push_back(std::move(recognition));
+  io::Dimension step{"admission_step", {}, {}, {}};
+  for (const char* name : admission::kStepNames) step.text.emplace_back(name);
+  step.attrs["long_name"] =
+      "step of the admission procedure of third-country skilled workers (docs/model.md)";
+  ds.dims.push_back(std::move(step));
   io::Dimension where{"whereabouts", {}, {"resident", "away_germany", "away_abroad"}, {}};
   where.attrs["long_name"] =
       "where a member of an arrival cohort is: resident in the state, or in the away pool in "

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "models/migration/admission/admission.hpp"
 #include "models/migration/demography/outputs.hpp"
 #include "models/migration/housing/housing.hpp"
 
@@ -103,20 +104,7 @@ ModelOutputs build() {
   // Demography (demography/).
   demography::declare_outputs(o);
   // Arrival.
-  o.add({"skilled_pipeline",
-         "arrival",
-         {},
-         "persons",
-         "skilled-worker applications queued or in procedure",
-         Measure::kStock},
-        [](const ReportView& v, std::span<double> out) {
-          double pipeline = 0;
-          for (const auto& ds : v.state.districts) {
-            pipeline += ds.office_queue;
-            for (const double x : ds.pipeline) pipeline += x;
-          }
-          out[0] = pipeline * v.state.weight;
-        });
+  admission::declare_outputs(o);
   // Arrival channels and cohorts (docs/model.md "Arrival", docs/output-format.md "Cohorts").
   const auto channel_flow = [](ChannelFlows::Kind kind) {
     return [kind](const ReportView& v, std::span<double> out) {
@@ -237,6 +225,7 @@ io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
           {"whereabouts", kWhereabouts},
           {"language", 5},
           {"recognition", 4},
+          {"admission_step", admission::kSteps},
           {"cost_category", policy::kCostCategories}};
 }
 

@@ -17,20 +17,6 @@ constexpr Bounds kNonNegative{0.0, 1e12};
 constexpr Bounds kPositive{1e-12, 1e12};
 constexpr Bounds kCoefficient{-20.0, 20.0};
 
-void parse_skilled(Reader r, SkilledParams& p) {
-  r.read("applications_per_year", p.applications_per_year, {0, 1e7});
-  r.read("procedure_months", p.procedure_months, {0, 120});
-  r.read("office_capacity_per_100k_per_month", p.office_capacity_per_100k_per_month, {0, 1e5});
-  r.read("recognition_full", p.recognition_full, kProbability);
-  r.read("recognition_none", p.recognition_none, kProbability);
-  r.read("academic_share", p.academic_share, kProbability);
-  if (p.recognition_full + p.recognition_none > 1.0 + 1e-9) {
-    r.diagnostics().add(r.pos(), r.path() + ".recognition_none",
-                        "recognition_full + recognition_none must not exceed 1");
-  }
-  r.finish();
-}
-
 /// Reads a list of n shares at `key` that must sum to 1 (an error names the key).
 template <std::size_t N>
 void read_shares(Reader& r, std::string_view key, std::array<double, N>& out) {
@@ -102,7 +88,7 @@ void parse_arrival(Reader r, ArrivalParams& p) {
       }
     }
   }
-  parse_skilled(r.section("skilled"), p.skilled);
+  admission::parse(r.section("skilled"), p.skilled);
   r.finish();
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/scenario/reader.hpp"
+#include "models/migration/admission/params.hpp"
 #include "models/migration/age_bands.hpp"
 #include "models/migration/demography/params.hpp"
 #include "models/migration/housing/params.hpp"
@@ -17,15 +18,6 @@
 #include "models/migration/relocation/params.hpp"
 
 namespace brocken::migration {
-
-struct SkilledParams {
-  double applications_per_year = 0;
-  int procedure_months = 0;
-  double office_capacity_per_100k_per_month = 0;
-  double recognition_full = 0;
-  double recognition_none = 0;
-  double academic_share = 0;  ///< entrants with an academic degree (Blue Card); the rest: 18a/b
-};
 
 /// @brief Who arrives through one channel (models/migration/arrival.cpp). Free-stream channels
 /// take a share of their stream (from the rest of Germany or from abroad); the pipeline channels
@@ -84,7 +76,7 @@ struct ArrivalParams {
   double from_abroad_per_year = 0;
   int oldest_arrival_age_years = 0;  ///< upper end (exclusive) of the open oldest arrival band
   std::array<ChannelParams, kChannels> channels{};  ///< by Channel (initial and born unused)
-  SkilledParams skilled;
+  admission::Params skilled;  ///< the admission pipeline (admission/params.hpp)
 };
 
 struct IntegrationParams {

@@ -59,7 +59,6 @@ void derive_rates(ModelState& s) {
   derive_arrival(s);
   relocation::derive(s);
   s.districts.assign(s.region->districts.size(), DistrictState{});
-  fill_pipeline(s);
   labour::derive_residents(s);
   labour::derive_labour(s);
   housing::derive_housing(s);

@@ -14,6 +14,9 @@ target_sources(brocken_models_migration PRIVATE
   migration/relocation/params.cpp
   migration/relocation/rates.cpp
   migration/relocation/stage.cpp
+  migration/admission/params.cpp
+  migration/admission/pipeline.cpp
+  migration/admission/admission.cpp
   migration/arrival.cpp
   migration/integration.cpp
   migration/housing/params.cpp

@@ -10,6 +10,7 @@
 #include "engine/policy/policy.hpp"
 #include "engine/rng/keyed_rng.hpp"
 #include "engine/scenario/reader.hpp"
+#include "models/migration/admission/pipeline.hpp"
 #include "models/migration/demography/rates.hpp"
 #include "models/migration/housing/housing.hpp"
 #include "models/migration/labour/labour.hpp"
@@ -84,11 +85,8 @@ struct ChannelFlows {
   };
 };
 
-/// @brief Market and pipeline state of one district.
+/// @brief Arrival state of one district (the admission pipeline is ModelState::admission).
 struct DistrictState {
-  double office_queue = 0;       ///< skilled applications waiting for the immigration office
-  std::deque<double> pipeline;   ///< processed applications by months until entry
-  double application_carry = 0;  ///< fractional applications carried to the next month
   std::array<double, 2> arrival_carry{};  ///< fractional arrivals per stream
 };
 
@@ -98,10 +96,12 @@ struct Levers {
   policy::LeverId discrimination_resolution;  ///< multiplies the monthly chance discrimination ends
   policy::LeverId ties_growth;                ///< multiplies the growth of social ties
   policy::LeverId skilled_applications;       ///< multiplies skilled applications
-  policy::LeverId office_capacity;            ///< multiplies immigration-office capacity
-  policy::LeverId procedure_months_delta;     ///< added to the procedure duration (months)
-  policy::LeverId matching_efficiency;        ///< multiplies A of the matching function
-  policy::LeverId housing_offers;             ///< multiplies the offer rate of searchers
+  policy::LeverId office_capacity;      ///< multiplies the capacity of the visa appointment step
+  policy::LeverId accelerated_share;    ///< added to the share of cases in § 81a AufenthG
+  policy::LeverId points_shortage;      ///< selection points added for a shortage occupation
+  policy::LeverId min_points;           ///< added to the points the agency approval asks for
+  policy::LeverId matching_efficiency;  ///< multiplies A of the matching function
+  policy::LeverId housing_offers;       ///< multiplies the offer rate of searchers
   policy::LeverId departure_hazard;     ///< multiplies the departure hazard of foreign residents
   policy::LeverId return_hazard;        ///< multiplies the return hazard of the away pool
   policy::ProgrammeId language_course;  ///< funded German course places (integration.cpp)
@@ -171,6 +171,7 @@ struct ModelState {
 
   std::vector<DistrictState> districts;
   labour::LabourState labour;     ///< the labour market (models/migration/labour/)
+  admission::State admission;     ///< the admission pipeline (models/migration/admission/)
   housing::HousingState housing;  ///< the housing market (models/migration/housing/)
   /// Persons in a language course per district (simulated persons, after the month's
   /// integration stage; derived from the `course` column again on a restore).

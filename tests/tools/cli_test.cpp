@@ -301,7 +301,7 @@ TEST_F(CliTest, PoliciesLeversListsEveryDeclarationWithItsUnit) {
   EXPECT_EQ(r.code, 0) << r.err;
   for (const char* line :
        {"integration.language_pace                unit factor     neutral 1",
-        "arrival.procedure_months_delta           unit months     neutral 0",
+        "arrival.accelerated_share                unit share      neutral 0",
         "departure.foreign_hazard                 unit factor     neutral 1    multiplies",
         "housing.dwellings                        unit dwellings",
         "integration.language_course              unit places     7 months",

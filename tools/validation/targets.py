@@ -60,6 +60,13 @@ def observed(data: Path) -> dict[str, float]:
     out["vacancy duration health 2024"] = HEALTH_DURATION_DAYS
     out["vacancy rate 2022"] = figures[("housing_vacancy_rate", "2022-05-15")]
     out["household size 2024"] = figures[("average_household_size", "2024")]
+    # Moves across the state border (the model's first year against the latest observed years).
+    for key in ("inflows_across_state_border", "outflows_across_state_border"):
+        for year in ("2022", "2023"):
+            out[f"{key} {year}"] = figures[(key, year)]
+    for key in ("inflows_germans", "inflows_foreign_nationals", "outflows_germans",
+                "outflows_foreign_nationals"):
+        out[f"{key} 2022"] = figures[(key, "2022")]
     return out
 
 
@@ -202,6 +209,23 @@ def main() -> int:
     if 2030 in years:
         b30 = run.flow("births", 2030)
         rows.append(("births 2030 relative to 2024 (%)", "falling", 100.0 * (b30 / b24 - 1), "< 0", lambda m: m < 0))
+    # Moves across the state border: the model's first year (2024, inflows held at 2023's level)
+    # against 2023's totals and 2022's split by nationality (the latest year with it).
+    arr = run.flow("arrivals", 2024)
+    arr_f = run.flow("arrivals_foreign", 2024)
+    dep = run.flow("departures_germany", 2024) + run.flow("departures_abroad", 2024)
+    dep_f = run.flow("departures_foreign", 2024)
+    for year in (2023, 2022):
+        o = obs[f"inflows_across_state_border {year}"]
+        rows.append((f"moves into the state 2024 vs {year}", fmt(o), arr, "within 10 %", rel(o, 10)))
+        o = obs[f"outflows_across_state_border {year}"]
+        rows.append((f"moves out of the state 2024 vs {year}", fmt(o), dep, "within 10 %", rel(o, 10)))
+    for label, key, values in (("Germans into the state", "inflows_germans", arr - arr_f),
+                               ("foreign nationals into the state", "inflows_foreign_nationals", arr_f),
+                               ("Germans out of the state", "outflows_germans", dep - dep_f),
+                               ("foreign nationals out of the state", "outflows_foreign_nationals", dep_f)):
+        o = obs[f"{key} 2022"]
+        rows.append((f"{label} 2024 vs 2022", fmt(o), values, "within 10 %", rel(o, 10)))
     pool = run.get("demography/away_pool").reshape(run.r, run.months)
     if run.months >= 48:
         growth = 100.0 * (pool[:, -1] / pool[:, -13] - 1)

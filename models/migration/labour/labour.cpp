@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "models/migration/admission/admission.hpp"
 #include "models/migration/arrival.hpp"
 #include "models/migration/departure.hpp"
 #include "models/migration/outputs.hpp"
@@ -54,9 +55,11 @@ double job_arrivals_per_month(const ModelState& s) {
     with_job += channel_per_year(s.params.arrival, ch) * channel_working_age_share(s, ch) *
                 s.params.arrival.channels[static_cast<std::size_t>(c)].employed_share;
   }
-  // The pipeline's entrants all have a job (filled at the start: fill_pipeline).
+  // The pipeline's entrants with a job offer (under way at the start: admission::warm_up).
   double pipeline = 0;
-  for (std::size_t d = 0; d < s.districts.size(); ++d) pipeline += pipeline_entries_per_month(s, d);
+  for (std::size_t d = 0; d < s.region->districts.size(); ++d)
+    pipeline += admission::expected_entries_per_month(s, d);
+  pipeline *= s.params.arrival.skilled.job_offer_share;
   const double academic = s.params.arrival.skilled.academic_share;
   const double working_age = academic * channel_working_age_share(s, Channel::kBlueCard) +
                              (1.0 - academic) * channel_working_age_share(s, Channel::kSkilledVisa);
@@ -94,13 +97,17 @@ std::uint8_t LabourState::take_vacancy(std::size_t d, bool foreign, double u) {
     acc += vacancies[cell(d, g)].total() / open;
     if (u < acc) break;
   }
-  // The chosen cell may hold less than one vacancy; fill what it has.
+  take_vacancy_in(d, g);
+  return static_cast<std::uint8_t>(g);
+}
+
+void LabourState::take_vacancy_in(std::size_t d, std::size_t g) {
+  // The cell may hold less than one vacancy; fill what it has.
   const std::size_t c = cell(d, g);
   const double n = std::min(1.0, vacancies[c].total());
   flow(c, CellFlows::kClosedMonths) += vacancies[c].fill(n);
   flow(c, CellFlows::kClosed) += n;
   flow(c, CellFlows::kHires) += n;
-  return static_cast<std::uint8_t>(g);
 }
 
 void LabourState::save(io::ArchiveWriter& ar, const std::string& prefix) const {

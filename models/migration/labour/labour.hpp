@@ -89,6 +89,9 @@ struct LabourState {
   /// proportion to the open vacancies; returns the group. With no open vacancy: a group from the
   /// district's employee mix, and no vacancy is taken.
   std::uint8_t take_vacancy(std::size_t d, bool foreign, double u);
+  /// @brief An arrival with a registered job offer in group g takes one open vacancy of the cell
+  /// (what it holds, up to one).
+  void take_vacancy_in(std::size_t d, std::size_t g);
 
   void save(io::ArchiveWriter& ar, const std::string& prefix) const;
   /// @brief Restores save(); throws io::ArchiveError on a size or value no run produces.

@@ -3,6 +3,7 @@
 // checkpoint file; damaged or foreign state is refused with an ArchiveError naming the entry.
 #include "engine/io/checkpoint.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -190,9 +191,14 @@ TEST(Checkpoint, ImpossibleStateIsRefusedNamingTheEntry) {
   expect_refused(sc, with_entry(ar, "current/agents/age_months", age), "current/agents/age_months");
   expect_refused(sc, with_entry(ar, "current/agents/sex", std::vector<std::uint8_t>(n - 1, 0)),
                  "current/agents/sex");
-  expect_refused(
-      sc, with_entry<double>(ar, "current/districts/office_queue", std::vector<double>(14, -1.0)),
-      "current/districts/office_queue");
+  expect_refused(sc,
+                 with_entry<double>(ar, "current/districts/arrival_carry_abroad",
+                                    std::vector<double>(14, std::nan(""))),
+                 "current/districts/arrival_carry_abroad");
+  expect_refused(sc,
+                 with_entry<double>(ar, "current/admission/carry",
+                                    std::vector<double>(14 * (1 + admission::kSteps), -1.0)),
+                 "current/admission/carry");
   expect_refused(sc, with_entry<double>(ar, "current/labour/match_carry", {1.0, 2.0}),
                  "current/labour/match_carry");
   expect_refused(
@@ -204,9 +210,17 @@ TEST(Checkpoint, ImpossibleStateIsRefusedNamingTheEntry) {
   expect_refused(sc, with_entry<double>(ar, "current/board/indicators", {1.0}),
                  "current/board/indicators");
   expect_refused(sc,
-                 with_entry<std::uint64_t>(ar, "current/districts/pipeline_length",
+                 with_entry<std::uint64_t>(ar, "current/admission/count",
                                            std::vector<std::uint64_t>(14, 1U << 30U)),
-                 "current/districts/pipeline_length");
+                 "current/admission/count");
+  {
+    // A case in a step that does not exist.
+    auto bytes = ar.get<std::uint8_t>("current/admission/attributes");
+    ASSERT_FALSE(bytes.empty()) << "the pipeline holds no case at the checkpoint";
+    bytes[0] = static_cast<std::uint8_t>(admission::kSteps);
+    expect_refused(sc, with_entry<std::uint8_t>(ar, "current/admission/attributes", bytes),
+                   "current/admission/attributes");
+  }
   // Policy state: a stock entry in a district that does not exist, an instance's state missing.
   {
     const Scenario ps = policy_smoke();

@@ -51,6 +51,28 @@ double foreign_mean(const ModelRun& run,
   return n > 0 ? sum / n : 0.0;
 }
 
+/// Mean days from application to entry of the run's skilled entrants.
+double mean_procedure(const ModelRun& run) {
+  const auto& days = series(run.series(), "arrival/pipeline_procedure_duration");
+  const auto& n = series(run.series(), "arrivals_skilled");
+  double sum = 0, count = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    sum += days[i] * n[i];
+    count += n[i];
+  }
+  return count > 0 ? sum / count : 0.0;
+}
+
+/// Skilled entrants of the run whose job offer is in a shortage group (`shortage_groups`).
+double shortage_entrants(const ModelRun& run) {
+  const auto& v = series(run.series(), "arrival/pipeline_entries");
+  const auto& shortage = run.state().admission.shortage;
+  const std::size_t ng = shortage.size();
+  double x = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) x += shortage[i % ng] != 0 ? v[i] : 0.0;
+  return x;
+}
+
 struct LeverCase {
   const char* lever;
   const char* module;  ///< test_multiply or test_add
@@ -119,7 +141,11 @@ const std::vector<LeverCase> kCases{
      [](const ModelRun& r) { return total(r, "arrivals_skilled"); }},
     {"arrival.office_capacity", "test_multiply", 0.2, "skilled entries", -1,
      [](const ModelRun& r) { return total(r, "arrivals_skilled"); }},
-    {"arrival.procedure_months_delta", "test_add", 6.0, "skilled entries", -1,
+    {"arrival.accelerated_share", "test_add", 0.75, "mean procedure of the skilled entrants", -1,
+     [](const ModelRun& r) { return mean_procedure(r); }},
+    {"arrival.points_shortage", "test_add", 10.0, "skilled entrants in a shortage occupation", +1,
+     [](const ModelRun& r) { return shortage_entrants(r); }},
+    {"arrival.min_points", "test_add", 1.0, "skilled entries", -1,
      [](const ModelRun& r) { return total(r, "arrivals_skilled"); }},
     {"labour.matching_efficiency", "test_multiply", 1.5, "hires", +1,
      [](const ModelRun& r) { return total(r, "hires"); }},
