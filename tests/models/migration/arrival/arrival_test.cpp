@@ -166,6 +166,29 @@ TEST(AdmissionPipeline, SteadyWaitWithAbandonmentMatchesTheFluidQueue) {
   EXPECT_NEAR(queue / months, (kDemand - kCapacity) / kAbandon, 0.15 * 100);
 }
 
+TEST(AdmissionPipeline, StockWithConstantHazardAndInflowApproachesInflowOverHazard) {
+  // No capacity (nobody is taken up), inflow lambda a month, abandonment h a month for those
+  // waiting at the start of a month: Q(t+1) = (1 - h) Q(t) + lambda, so
+  // E Q(t) = lambda (1 - (1 - h)^t) / h -> lambda / h. Each case's abandonment is an independent
+  // Bernoulli draw, so Var Q(t) <= E Q(t) (a sum of Bernoulli survivals): 4 standard deviations.
+  constexpr int kInflow = 50;
+  constexpr double kHazard = 0.08;
+  DistrictPipeline p;
+  std::uint64_t key = 0;
+  std::vector<Candidate> entered;
+  for (std::int32_t t = 0; t < 120; ++t) {
+    apply(p, t, kInflow, key);
+    advance(p, appointment_only(t, 0.0, 10.0, kHazard), kRun, entered);
+    const double expected = kInflow * (1.0 - std::pow(1.0 - kHazard, t + 1)) / kHazard;
+    EXPECT_NEAR(static_cast<double>(waiting(p, kAppointment)), expected,
+                4.0 * std::sqrt(expected) + 1.0)
+        << "month " << t;
+  }
+  EXPECT_TRUE(entered.empty());
+  EXPECT_NEAR(static_cast<double>(p.cases.size()), kInflow / kHazard,
+              4.0 * std::sqrt(kInflow / kHazard) + 0.01 * kInflow / kHazard);
+}
+
 TEST(AdmissionPipeline, AcceleratedCasesAndPointsGoFirstAndMinimumPointsRefuse) {
   DistrictPipeline p;
   std::uint64_t key = 0;
