@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/migration/integration.hpp"
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
@@ -215,12 +216,13 @@ class ArrivalStage final : public sim::Stage {
       qual = cp.qualification_as_residents
                  ? static_cast<Qualification>(labour::draw_qualification(s_, status, u_qual))
                  : static_cast<Qualification>(1 + pick(u_qual, cp.qualification.data(), 3));
+      rec = newcomer_recognition(s_, foreign, qual, a.span(c.occupation)[i], d, u_rec);
     }
     a.span(c.recognition)[i] = static_cast<std::uint8_t>(rec);
     a.span(c.qualification)[i] = static_cast<std::uint8_t>(qual);
     const double u_disc = draw.uniform();
-    a.span(c.discriminated)[i] = static_cast<std::uint8_t>(
-        foreign && u_disc < p.integration.initial_discrimination_share ? 1 : 0);
+    (void)u_disc;  // experienced discrimination comes from events (integration.cpp)
+    a.span(c.discriminated)[i] = 0;
   }
 
   ModelState& s_;

@@ -42,3 +42,6 @@ brocken_gtest(migration_housing_test SOURCES models/migration/housing/housing_te
 if(NOT BROCKEN_SANITIZE)
   brocken_gtest(migration_lever_test SOURCES models/migration/lever_test.cpp LIBS brocken::models_migration)
 endif()
+# Integration in whole runs: the course result, the recognition decisions' monthly chance and
+# outcomes, the incidence of discrimination events against closed forms (about 20 s optimised).
+brocken_gtest(migration_integration_test SOURCES models/migration/integration/integration_test.cpp LIBS brocken::models_migration)
