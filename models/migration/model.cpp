@@ -930,8 +930,9 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
   io::Dimension recognition{
       "recognition", {}, {"not_needed", "none", "partial", "full", "pending"}, {}};
   recognition.attrs["long_name"] =
-      "recognition of a foreign qualification (not_needed: no foreign qualification to recognise "
-      "or not applied for)";
+      "recognition of a foreign qualification (not_needed: no foreign qualification that needs "
+      "recognition; none: needed, not applied for or refused; partial: in a compensation "
+      "measure; pending: an application being processed)";
   ds.dims.push_back(std::move(recognition));
   io::Dimension where{"whereabouts", {}, {"resident", "away_germany", "away_abroad"}, {}};
   where.attrs["long_name"] =
