@@ -89,9 +89,11 @@ inline bool integrate(const PersonRows& q, const Month& m, std::size_t i, double
   const DistrictRates& d = m.rates[dist];
   const bool employed = q.status[i] == kEmployedCode;
   q.ties[i] += (employed ? d.growth_employed : d.growth) * (1.0F - q.ties[i]);
-  if (!foreign) return true;  // German newcomers: ties to the region only
   double* const f = t + dist * MonthFlows::kCount;
-  q.coethnic[i] += d.growth_coethnic * (1.0F - q.coethnic[i]);
+  // Co-ethnic ties, course entitlement and everyday events: foreign residents. German newcomers
+  // (and the naturalised) keep the rest: their language, the end of an experienced
+  // discrimination, a pending recognition.
+  if (foreign) q.coethnic[i] += d.growth_coethnic * (1.0F - q.coethnic[i]);
 
   // Language: a federal integration course, or self-study (faster at work).
   std::uint8_t course = q.course[i];
@@ -110,7 +112,7 @@ inline bool integrate(const PersonRows& q, const Month& m, std::size_t i, double
   }
   const int age = q.age[i];
   const bool adult = age >= m.entry;
-  if (q.here[i] == m.course_wait && course == 0 && q.language[i] < kB1 && adult &&
+  if (foreign && q.here[i] == m.course_wait && course == 0 && q.language[i] < kB1 && adult &&
       age < m.retirement(age)) {
     rng::Draw draw = m.base_course(q.key[i]);
     if (draw.bernoulli(d.participation[q.sex[i]])) {
@@ -119,13 +121,15 @@ inline bool integrate(const PersonRows& q, const Month& m, std::size_t i, double
     }
   }
 
-  // Discrimination: an event outside the markets (at any age: children's experiences count,
-  // and the test of the incidence follows closed cohorts), or the end of the experience.
-  {
+  // Discrimination: the end of the experience, or an event outside the markets (foreign
+  // residents at any age: children's experiences count, and the test of the incidence follows
+  // closed cohorts).
+  if (q.discriminated[i] != 0) {
     rng::Draw draw = m.discrimination(q.key[i]);
-    if (q.discriminated[i] != 0) {
-      if (draw.bernoulli(d.resolve)) q.discriminated[i] = 0;
-    } else if (draw.bernoulli(d.everyday)) {
+    if (draw.bernoulli(d.resolve)) q.discriminated[i] = 0;
+  } else if (foreign) {
+    rng::Draw draw = m.discrimination(q.key[i]);
+    if (draw.bernoulli(d.everyday)) {
       q.discriminated[i] = 1;
       f[MonthFlows::kDiscriminationEveryday] += 1;
     }
