@@ -237,6 +237,14 @@ ModelOutputs build() {
   integration_flow("discrimination_events_housing",
                    "discrimination events of the month: a foreign dwelling applicant rejected",
                    MonthFlows::kDiscriminationHousing);
+  integration_flow("newcomer_hires",
+                   "hires through the labour market's matching of foreign residents here for "
+                   "less than 5 years",
+                   MonthFlows::kNewcomerHires);
+  integration_flow("newcomer_hires_network",
+                   "of which through their social network (expected number: the network part "
+                   "ties_job_weight x n of the hiring weight 1 + ties_job_weight x n)",
+                   MonthFlows::kNewcomerHiresNetwork);
   integration_flow("discrimination_events_everyday",
                    "discrimination events of the month outside the labour and housing markets",
                    MonthFlows::kDiscriminationEveryday);

@@ -82,6 +82,8 @@ struct MonthFlows {
     kDiscriminationLabour,     ///< discrimination events: a job application rejected
     kDiscriminationHousing,    ///< discrimination events: a dwelling application rejected
     kDiscriminationEveryday,   ///< discrimination events outside the two markets
+    kNewcomerHires,            ///< hires (matching) of foreign residents here for under 5 years
+    kNewcomerHiresNetwork,     ///< of which through their social network (expected number)
     kCount
   };
 };

@@ -28,6 +28,9 @@ namespace {
 
 using labour::CellFlows;
 
+/// Foreign residents here for less than this count as newcomers in the network share of hires.
+constexpr int kNewcomerMonths = 60;
+
 class LabourStage final : public sim::Stage {
  public:
   explicit LabourStage(ModelState& s) : s_(s) {}
@@ -186,6 +189,14 @@ class LabourStage final : public sim::Stage {
       const std::size_t d = rows.district[row];
       hired[L.cell(d, rows.occupation[row])] += 1.0;
       s_.flow(d, MonthFlows::kHires) += 1.0;
+      if (rows.nationality[row] != kGerman && rows.here[row] >= 0 &&
+          rows.here[row] < kNewcomerMonths) {
+        // The hiring weight's network part (tw n of 1 + tw n) is the chance that the job came
+        // through the network (competing channels: formal 1, network tw n).
+        const double x = tw * static_cast<double>(network_ties(rows.ties[row], rows.coethnic[row]));
+        s_.flow(d, MonthFlows::kNewcomerHires) += 1.0;
+        s_.flow(d, MonthFlows::kNewcomerHiresNetwork) += x / (1.0 + x);
+      }
     }
     const int max_age = p.vacancy_max_age_months;
     for (std::size_t cl = 0; cl < cells; ++cl) {

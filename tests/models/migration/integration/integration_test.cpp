@@ -152,5 +152,24 @@ TEST(Integration, LabourRejectionsGiveTheCallbackPenalty) {
   EXPECT_FLOAT_EQ(network_ties(0.5F, 0.5F), 0.75F);
 }
 
+TEST(Integration, NetworkShareOfNewcomersHiresMeetsItsTarget) {
+  // More than half of the migrants found their first job through social networks (IAB-SOEP
+  // 2014): ties_job_weight is set so that the network's expected share of newcomers' hires is
+  // a little above one half (0.5 to 0.65 over the first three years); without the weight the
+  // share is exactly 0.
+  const auto share = [](const ModelRun& run) {
+    return simulated(run, "integration/newcomer_hires_network") /
+           simulated(run, "integration/newcomer_hires");
+  };
+  const auto f = run_all(load("baseline.yaml", {"months=36", "population.scale=0.1"}), 2);
+  ASSERT_GT(simulated(*f.run, "integration/newcomer_hires"), 500.0);
+  EXPECT_GT(share(*f.run), 0.5);
+  EXPECT_LT(share(*f.run), 0.65);
+  const auto g = run_all(load("baseline.yaml", {"months=12", "population.scale=0.05",
+                                                "models.integration.ties_job_weight=0"}),
+                         2);
+  EXPECT_EQ(simulated(*g.run, "integration/newcomer_hires_network"), 0.0);
+}
+
 }  // namespace
 }  // namespace brocken::migration
