@@ -15,10 +15,11 @@ namespace brocken::migration {
 struct ModelState;
 
 /// @brief A person's social network in the region, 0..1: the chance of a contact through either
-/// kind of ties, 1 - (1 - native)(1 - co-ethnic). It raises the job-offer and dwelling-offer rates
+/// kind of ties, 1 - (1 - native)(1 - co-ethnic) (exactly `native` without co-ethnic ties: the
+/// Germans). It raises the job-offer and dwelling-offer rates
 /// (ties_weight) and lowers the departure hazard (departure.coef_ties).
 inline float network_ties(float native, float coethnic) noexcept {
-  return 1.0F - (1.0F - native) * (1.0F - coethnic);
+  return coethnic == 0.0F ? native : 1.0F - (1.0F - native) * (1.0F - coethnic);
 }
 
 /// @brief Factor of the social network on an offer rate or a hiring priority: (1 + w n) / (1 + w),

@@ -36,7 +36,7 @@ brocken_gtest(migration_demography_test SOURCES models/migration/demography/demo
 # Housing market in whole runs: stock accounting (flows and persons), the offer rate against its
 # formula, paired levers (usable stock, discrimination penalty), young adults' household formation.
 brocken_gtest(migration_housing_test SOURCES models/migration/housing/housing_test.cpp LIBS brocken::models_migration)
-# Every rate lever moves its outcome in the expected direction with paired random numbers (11
+# Every rate lever moves its outcome in the expected direction with paired random numbers (13
 # cases of two runs each, about 20 s optimised). Not under the sanitizers, whose 5-20 times
 # slower runs would add minutes to CI for code paths the policy tests already take there.
 if(NOT BROCKEN_SANITIZE)

@@ -56,9 +56,17 @@ TEST(Integration, RecognitionDecisionsFollowTheMeanProcessingTime) {
   // applications at the end of t - 1 plus the applications of t (those who left in t before
   // the integration stage are a percent of the exposure: within the tolerance). Everyone
   // needing recognition applies, and the outcomes split as in the BQ-Portal statistics.
+#ifdef BROCKEN_SANITIZED
+  // Under the sanitizers (5-20 times slower): a year at 5 %, the accounting only.
+  constexpr std::size_t kMonths = 12;
+  const std::string scale = "population.scale=0.05";
+#else
+  constexpr std::size_t kMonths = 36;
+  const std::string scale = "population.scale=0.5";
+#endif
   const Scenario sc =
       load("baseline.yaml",
-           {"months=36", "population.scale=0.5", "models.integration.recognition_days=90",
+           {"months=" + std::to_string(kMonths), scale, "models.integration.recognition_days=90",
             "models.integration.recognition_days_by_group.education_childcare=90",
             "models.integration.recognition_application_share=1"});
   const auto f = run_all(sc, 2);
@@ -70,7 +78,7 @@ TEST(Integration, RecognitionDecisionsFollowTheMeanProcessingTime) {
   const auto& full = series(s, "integration/recognitions_full");
   const auto& partial = series(s, "integration/recognitions_partial");
   const auto& none = series(s, "integration/recognitions_none");
-  const std::size_t nd = applied.size() / 36;
+  const std::size_t nd = applied.size() / kMonths;
   const auto pending = [&](const std::vector<double>& v, std::size_t month) {
     double x = 0;
     for (std::size_t d = 0; d < nd; ++d)
@@ -79,7 +87,7 @@ TEST(Integration, RecognitionDecisionsFollowTheMeanProcessingTime) {
     return x;
   };
   double exposure = 0, decided = 0, n_full = 0, n_none = 0;
-  for (std::size_t m = 0; m < 36; ++m) {
+  for (std::size_t m = 0; m < kMonths; ++m) {
     exposure += (m == 0 ? pending(start_rec, 0) : pending(by_rec, m - 1)) / w;
     for (std::size_t d = 0; d < nd; ++d) {
       exposure += applied[m * nd + d] / w;
@@ -88,6 +96,11 @@ TEST(Integration, RecognitionDecisionsFollowTheMeanProcessingTime) {
       n_none += none[m * nd + d] / w;
     }
   }
+#ifdef BROCKEN_SANITIZED
+  EXPECT_GT(decided, 0.0);
+  EXPECT_LE(decided, exposure);
+  return;
+#endif
   ASSERT_GT(decided, 300.0);
   const double p = 30.4375 / 90.0;
   const double se = std::sqrt(p * (1 - p) / exposure);
@@ -161,10 +174,12 @@ TEST(Integration, NetworkShareOfNewcomersHiresMeetsItsTarget) {
     return simulated(run, "integration/newcomer_hires_network") /
            simulated(run, "integration/newcomer_hires");
   };
+#ifndef BROCKEN_SANITIZED  // the calibration target: optimised builds only (3 years at 10 %)
   const auto f = run_all(load("baseline.yaml", {"months=36", "population.scale=0.1"}), 2);
   ASSERT_GT(simulated(*f.run, "integration/newcomer_hires"), 500.0);
   EXPECT_GT(share(*f.run), 0.5);
   EXPECT_LT(share(*f.run), 0.65);
+#endif
   const auto g = run_all(load("baseline.yaml", {"months=12", "population.scale=0.05",
                                                 "models.integration.ties_job_weight=0"}),
                          2);
