@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "models/migration/admission/admission.hpp"
+#include "models/migration/integration.hpp"
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
@@ -198,7 +199,7 @@ class ArrivalStage final : public sim::Stage {
                                 : std::uint8_t{4};
     Recognition rec = Recognition::kNotNeeded;
     Qualification qual = Qualification::kUnknown;
-    [[maybe_unused]] const double u_rec = draw.uniform();  // kept: the draws' order
+    const double u_rec = draw.uniform();
     const double u_qual = draw.uniform();
     if (skilled) {
       // The outcome of the pipeline's recognition step (not needed: a degree in a
@@ -209,12 +210,13 @@ class ArrivalStage final : public sim::Stage {
       qual = cp.qualification_as_residents
                  ? static_cast<Qualification>(labour::draw_qualification(s_, status, u_qual))
                  : static_cast<Qualification>(1 + pick(u_qual, cp.qualification.data(), 3));
+      rec = newcomer_recognition(s_, foreign, qual, a.span(c.occupation)[i], d, u_rec);
     }
     a.span(c.recognition)[i] = static_cast<std::uint8_t>(rec);
     a.span(c.qualification)[i] = static_cast<std::uint8_t>(qual);
     const double u_disc = draw.uniform();
-    a.span(c.discriminated)[i] = static_cast<std::uint8_t>(
-        foreign && u_disc < p.integration.initial_discrimination_share ? 1 : 0);
+    (void)u_disc;  // experienced discrimination comes from events (integration.cpp)
+    a.span(c.discriminated)[i] = 0;
   }
 
   ModelState& s_;

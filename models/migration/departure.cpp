@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "models/migration/integration.hpp"
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
@@ -48,14 +49,15 @@ StoreDepartureMultiplier::StoreDepartureMultiplier(const DepartureParams& p,
       housed_(store.span(c.housed)),
       discriminated_(store.span(c.discriminated)),
       recognition_(store.span(c.recognition)),
-      ties_(store.span(c.ties)) {}
+      ties_(store.span(c.ties)),
+      coethnic_(store.span(c.ties_coethnic)) {}
 
 double StoreDepartureMultiplier::operator()(std::size_t i) noexcept {
   // departure_multiplier() with the memoised covariate factor (the same values).
   return departure_age_factor(*p_, age_[i], here_[i]) *
          p_->channel_multipliers[std::min<std::size_t>(channel_[i], kChannels - 1)] *
          (*covariates_)(status_[i] == static_cast<std::uint8_t>(Status::kEmployed), housed_[i] == 0,
-                        ties_[i], discriminated_[i] != 0,
+                        network_ties(ties_[i], coethnic_[i]), discriminated_[i] != 0,
                         recognition_[i] == static_cast<std::uint8_t>(Recognition::kFull),
                         language_[i]);
 }
@@ -185,7 +187,8 @@ class DepartureStage final : public sim::Stage {
           if (p.here[i] >= 0 && p.here[i] < early_months) age_factor *= early_multiplier;
           const double m =
               age_factor * channel_multiplier[p.channel[i]] *
-              covariates(employed, p.housed[i] == 0, p.ties[i], p.discriminated[i] != 0,
+              covariates(employed, p.housed[i] == 0, network_ties(p.ties[i], p.coethnic[i]),
+                         p.discriminated[i] != 0,
                          p.recognition[i] == static_cast<std::uint8_t>(Recognition::kFull),
                          p.language[i]);
           const double lever = g == 1 ? lever_leave[d] : 1.0;

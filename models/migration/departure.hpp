@@ -59,6 +59,7 @@ class StoreDepartureMultiplier {
   std::span<const std::int16_t> age_, here_;
   std::span<const std::uint8_t> channel_, language_, status_, housed_, discriminated_, recognition_;
   std::span<const float> ties_;
+  std::span<const float> coethnic_;
 };
 
 /// @brief The age-band and early-years part of departure_multiplier().

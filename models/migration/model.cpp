@@ -44,7 +44,17 @@ void declare_board(ModelState& s) {
       {&l.discrimination_resolution, "integration.discrimination_resolution", "factor", 1.0,
        "multiplies the monthly chance that experienced discrimination ends", Extent::kRegional},
       {&l.ties_growth, "integration.ties_growth", "factor", 1.0,
-       "multiplies the growth of social ties", Extent::kRegional},
+       "multiplies the growth of social ties (native and co-ethnic)", Extent::kRegional},
+      {&l.course_participation, "integration.course_participation", "factor", 1.0,
+       "multiplies the share of newcomers below B1 who take a federal integration course",
+       Extent::kRegional},
+      {&l.recognition_speed, "integration.recognition_speed", "factor", 1.0,
+       "multiplies the monthly chance that a recognition application is decided",
+       Extent::kRegional},
+      {&l.discrimination_incidence, "integration.discrimination_incidence", "factor", 1.0,
+       "multiplies the incidence of discrimination events (everyday, job and dwelling "
+       "applications)",
+       Extent::kRegional},
       {&l.skilled_applications, "arrival.skilled_applications", "factor", 1.0,
        "multiplies skilled-worker applications", Extent::kRegional},
       {&l.office_capacity, "arrival.office_capacity", "factor", 1.0,
@@ -425,6 +435,7 @@ class ReportStage final : public sim::Stage {
         // Foreign residents by German level and by recognition (0 for Germans: branch-free).
         row[Census::kForeignLanguage + p.language[i]] += foreign;
         row[Census::kForeignRecognition + p.recognition[i]] += foreign;
+        row[Census::kForeignDiscriminated] += foreign & std::uint32_t{p.discriminated[i]};
         row[person_at + std::size_t{p.qualification[i]} * 16 + std::size_t{age_code & 1U} * 8 +
             std::size_t{p.housed[i]} * 2 + newcomer] += 1;
       }
@@ -792,7 +803,7 @@ void ModelRun::restore(const io::ArchiveReader& ar, const std::string& prefix) {
     const auto course = agents.span(c.course);
     const auto district = agents.span(c.district);
     for (std::size_t i = 0; i < course.size(); ++i) {
-      if (course[i] > 0) s.course_enrolled[district[i]] += 1;
+      if (course[i] > 0 && course[i] <= kCourseMonths) s.course_enrolled[district[i]] += 1;
     }
   }
   impl_->series = std::move(series);
@@ -897,10 +908,12 @@ io::Dataset make_dataset(const Scenario& sc, const std::vector<const Series*>& r
   io::Dimension language{"language", {}, {"A0", "A1", "A2", "B1", "B2+"}, {}};
   language.attrs["long_name"] = "German level (CEFR; B2+ = B2 or above)";
   ds.dims.push_back(std::move(language));
-  io::Dimension recognition{"recognition", {}, {"not_needed", "none", "partial", "full"}, {}};
+  io::Dimension recognition{
+      "recognition", {}, {"not_needed", "none", "partial", "full", "pending"}, {}};
   recognition.attrs["long_name"] =
-      "recognition of a foreign qualification (not_needed: no foreign qualification to recognise "
-      "or not applied for)";
+      "recognition of a foreign qualification (not_needed: no foreign qualification that needs "
+      "recognition; none: needed, not applied for or refused; partial: in a compensation "
+      "measure; pending: an application being processed)";
   ds.dims.push_back(std::move(recognition));
   io::Dimension step{"admission_step", {}, {}, {}};
   for (const char* name : admission::kStepNames) step.text.emplace_back(name);

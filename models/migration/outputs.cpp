@@ -174,7 +174,68 @@ ModelOutputs build() {
          "foreign residents by the recognition of their foreign qualification at the end of the "
          "month",
          Measure::kStock},
-        by_slots(Census::kForeignRecognition, 4));
+        by_slots(Census::kForeignRecognition, kRecognitionStates));
+  o.add({"foreign_discriminated",
+         "integration",
+         {"district"},
+         "persons",
+         "foreign residents who experience discrimination at the end of the month (after an "
+         "event, until it ends)",
+         Measure::kStock},
+        census(Census::kForeignDiscriminated));
+  const auto integration_flow = [&](std::string name, std::string long_name,
+                                    MonthFlows::Kind kind) {
+    o.add({std::move(name),
+           "integration",
+           {"district"},
+           "persons",
+           std::move(long_name),
+           Measure::kFlow},
+          flow(kind));
+  };
+  integration_flow("course_starts",
+                   "German courses started during the month (federal integration courses and "
+                   "the programme integration.language_course)",
+                   MonthFlows::kCourseStarts);
+  integration_flow("course_completions",
+                   "German courses completed during the month (with their result)",
+                   MonthFlows::kCourseCompletions);
+  integration_flow("course_completions_b1",
+                   "German courses completed during the month with B1 or above (the course "
+                   "pass rate is course_completions_b1 / course_completions)",
+                   MonthFlows::kCourseCompletionsB1);
+  integration_flow("recognition_applications",
+                   "applications for the recognition of a foreign qualification filed by "
+                   "newcomers of the free streams during the month",
+                   MonthFlows::kRecognitionApplications);
+  integration_flow("recognitions_full", "recognition decisions of the month: full equivalence",
+                   MonthFlows::kRecognitionsFull);
+  integration_flow("recognitions_partial",
+                   "recognition decisions of the month: partial equivalence (a compensation "
+                   "measure follows)",
+                   MonthFlows::kRecognitionsPartial);
+  integration_flow("recognitions_none", "recognition decisions of the month: no equivalence",
+                   MonthFlows::kRecognitionsNone);
+  integration_flow("compensations_completed",
+                   "compensation measures completed during the month (partial -> full)",
+                   MonthFlows::kCompensationsCompleted);
+  integration_flow("discrimination_events_labour",
+                   "discrimination events of the month: a foreign job applicant rejected",
+                   MonthFlows::kDiscriminationLabour);
+  integration_flow("discrimination_events_housing",
+                   "discrimination events of the month: a foreign dwelling applicant rejected",
+                   MonthFlows::kDiscriminationHousing);
+  integration_flow("newcomer_hires",
+                   "hires through the labour market's matching of foreign residents here for "
+                   "less than 5 years",
+                   MonthFlows::kNewcomerHires);
+  integration_flow("newcomer_hires_network",
+                   "of which through their social network (expected number: the network part "
+                   "ties_job_weight x n of the hiring weight 1 + ties_job_weight x n)",
+                   MonthFlows::kNewcomerHiresNetwork);
+  integration_flow("discrimination_events_everyday",
+                   "discrimination events of the month outside the labour and housing markets",
+                   MonthFlows::kDiscriminationEveryday);
   // Housing market (housing/).
   housing::declare_outputs(o);
   // Labour market (labour/).
@@ -224,7 +285,7 @@ io::DimensionSizes output_sizes(std::size_t districts, std::size_t age_bands,
           {"cohort", cohorts},
           {"whereabouts", kWhereabouts},
           {"language", 5},
-          {"recognition", 4},
+          {"recognition", kRecognitionStates},
           {"admission_step", admission::kSteps},
           {"cost_category", policy::kCostCategories}};
 }

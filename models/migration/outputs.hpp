@@ -34,8 +34,9 @@ struct Census {
     kAgeMonthsSum,      ///< sum of ages in completed months
     kQualification,     ///< 4 slots: unknown, low, vocational, academic
     kForeignLanguage = kQualification + 4,       ///< 5 slots: foreign residents by German level
-    kForeignRecognition = kForeignLanguage + 5,  ///< 4 slots: foreign residents by recognition
-    kBands = kForeignRecognition + 4,
+    kForeignRecognition = kForeignLanguage + 5,  ///< 5 slots: foreign residents by recognition
+    kForeignDiscriminated = kForeignRecognition + kRecognitionStates,  ///< experiencing it
+    kBands,
   };
   std::size_t districts = 0;
   std::size_t age_bands = 0;

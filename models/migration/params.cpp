@@ -93,13 +93,49 @@ void parse_arrival(Reader r, ArrivalParams& p) {
 }
 
 void parse_integration(Reader r, IntegrationParams& p) {
-  r.read("language_months_per_level", p.language_months_per_level, {0.5, 600});
+  r.read("self_study_months_per_level", p.self_study_months_per_level, {0.5, 1200});
+  r.read("employed_learning_factor", p.employed_learning_factor, {0, 100});
   r.read("language_flattening_months", p.language_flattening_months, {0, 1200});
   r.read("language_flattening_factor", p.language_flattening_factor, kProbability);
+  {
+    Reader by = r.section("course_participation");
+    by.read("male", p.course_participation[0], kProbability);
+    by.read("female", p.course_participation[1], kProbability);
+    by.finish();
+  }
+  r.read("course_wait_months", p.course_wait_months, {0, 120});
+  r.read("course_b1_share", p.course_b1_share, kProbability);
+  r.read("course_a2_share", p.course_a2_share, kProbability);
+  if (p.course_b1_share + p.course_a2_share > 1.0 + 1e-9) {
+    r.diagnostics().add(r.pos(), r.path() + ".course_a2_share",
+                        "course_b1_share + course_a2_share must not exceed 1");
+  }
   r.read("initial_discrimination_share", p.initial_discrimination_share, kProbability);
   r.read("discrimination_resolution_months", p.discrimination_resolution_months, {0.5, 1200});
+  r.read("everyday_discrimination_per_month", p.everyday_discrimination_per_month, kProbability);
   r.read("ties_growth_per_month", p.ties_growth_per_month, kProbability);
   r.read("ties_growth_employed_bonus", p.ties_growth_employed_bonus, kProbability);
+  r.read("coethnic_ties_growth_per_month", p.coethnic_ties_growth_per_month, kProbability);
+  r.read("ties_job_weight", p.ties_job_weight, {0, 100});
+  r.read("ties_housing_weight", p.ties_housing_weight, {0, 100});
+  r.read("recognition_application_share", p.recognition_application_share, kProbability);
+  r.read("recognition_days", p.recognition_days, {1, 3650});
+  {
+    Reader by = r.section("recognition_days_by_group");
+    for (const std::string& g : by.keys()) {
+      double days = 0;
+      by.read(g, days, {1, 3650});
+      p.recognition_day_groups.push_back(g);
+      p.recognition_days_by_group.push_back(days);
+    }
+    by.finish();
+  }
+  r.read("recognition_full", p.recognition_full, kProbability);
+  r.read("recognition_none", p.recognition_none, kProbability);
+  if (p.recognition_full + p.recognition_none > 1.0 + 1e-9) {
+    r.diagnostics().add(r.pos(), r.path() + ".recognition_none",
+                        "recognition_full + recognition_none must not exceed 1");
+  }
   r.read("compensation_months", p.compensation_months, {0.5, 600});
   r.finish();
 }

@@ -80,13 +80,32 @@ struct ArrivalParams {
 };
 
 struct IntegrationParams {
-  double language_months_per_level = 0;
+  // Language (docs/model.md, "Integration").
+  double self_study_months_per_level = 0;  ///< mean months per level outside a course
+  double employed_learning_factor = 0;     ///< factor on that pace for the employed
   int language_flattening_months = 0;
   double language_flattening_factor = 0;
+  std::array<double, 2> course_participation{};  ///< newcomers below B1 who take a course, by sex
+  int course_wait_months = 0;                    ///< months after arrival when the course starts
+  double course_b1_share = 0;                    ///< course takers who reach B1
+  double course_a2_share = 0;                    ///< course takers who reach A2 (not B1)
+  // Discrimination.
   double initial_discrimination_share = 0;
   double discrimination_resolution_months = 0;
-  double ties_growth_per_month = 0;
+  double everyday_discrimination_per_month = 0;  ///< incidence outside the markets
+  // Social ties.
+  double ties_growth_per_month = 0;  ///< native ties
   double ties_growth_employed_bonus = 0;
+  double coethnic_ties_growth_per_month = 0;
+  double ties_job_weight = 0;      ///< hiring priority: (1 + w x network) / (1 + w)
+  double ties_housing_weight = 0;  ///< dwelling-offer rate: (1 + w x network) / (1 + w)
+  // Recognition.
+  double recognition_application_share = 0;
+  double recognition_days = 0;  ///< mean processing time, groups not listed below
+  std::vector<std::string> recognition_day_groups;
+  std::vector<double> recognition_days_by_group;
+  double recognition_full = 0;
+  double recognition_none = 0;
   double compensation_months = 0;
 };
 

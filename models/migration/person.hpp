@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// @brief The person agent of the migration model: its columns and codes. 35 bytes per person
+/// @brief The person agent of the migration model: its columns and codes. 39 bytes per person
 /// (ColumnStore::bytes_per_row(), checked by tests/models/migration/model_test.cpp).
 #include <array>
 #include <climits>
@@ -16,6 +16,10 @@ inline constexpr int kNationalities = 3;
 /// @brief Months of a German course of the programme `integration.language_course` (the
 /// language part of an integration course takes 6-7 months: [Goethe], docs/parameters.md).
 inline constexpr int kCourseMonths = 7;
+/// @brief The `course` column: 1..kCourseMonths = months left in a course of the programme
+/// `integration.language_course`; kCourseMonths + 1 .. 2 kCourseMonths = kCourseMonths + months
+/// left in a federal integration course of the baseline (BAMF; integration.cpp).
+inline constexpr int kBaseCourseOffset = kCourseMonths;
 
 enum class Sex : std::uint8_t { kMale = 0, kFemale = 1 };
 
@@ -40,8 +44,17 @@ constexpr bool is_away(std::uint8_t residence) noexcept {
          residence == static_cast<std::uint8_t>(Residence::kAwayAbroad);
 }
 
-/// @brief Recognition of a foreign qualification.
-enum class Recognition : std::uint8_t { kNotNeeded = 0, kNone = 1, kPartial = 2, kFull = 3 };
+/// @brief Recognition of a foreign qualification (integration.cpp): kNone = needed but not
+/// recognised (never applied, or refused); kPartial = partial equivalence, in a compensation
+/// measure; kPending = an application being processed.
+enum class Recognition : std::uint8_t {
+  kNotNeeded = 0,
+  kNone = 1,
+  kPartial = 2,
+  kFull = 3,
+  kPending = 4
+};
+inline constexpr int kRecognitionStates = 5;
 
 /// @brief Qualification level (ISCED-like: none/vocational/academic); kUnknown where the
 /// initial population has no information yet.
@@ -95,8 +108,10 @@ inline constexpr std::array<const char*, kChannels> kChannelNames{"initial",
   X(std::int16_t, away_months, away, 0, INT16_MAX)                                                \
   /* tick of the first arrival (immutable; a return keeps it); -1 = none */                       \
   X(std::int16_t, arrival_tick, arrival_tick, -1, INT16_MAX)                                      \
-  /* social ties in the region, 0..1 */                                                           \
+  /* social ties to the native population of the region, 0..1 */                                  \
   X(float, ties, ties, 0, 1)                                                                      \
+  /* co-ethnic social ties in the region, 0..1 (0 for Germans) */                                 \
+  X(float, ties_coethnic, coethnic, 0, 1)                                                         \
   X(std::uint8_t, sex, sex, 0, 1)                                                                 \
   /* index into RegionData::districts */                                                          \
   X(std::uint8_t, district, district, 0, static_cast<double>(districts) - 1)                      \
@@ -110,9 +125,9 @@ inline constexpr std::array<const char*, kChannels> kChannelNames{"initial",
   X(std::uint8_t, search_months, search, 0, UINT8_MAX)                                            \
   /* German level 0..4 = A0, A1, A2, B1, B2+ */                                                   \
   X(std::uint8_t, language, language, 0, 4)                                                       \
-  X(std::uint8_t, recognition, recognition, 0, static_cast<double>(Recognition::kFull))           \
+  X(std::uint8_t, recognition, recognition, 0, static_cast<double>(Recognition::kPending))        \
   X(std::uint8_t, qualification, qualification, 0, static_cast<double>(Qualification::kAcademic)) \
-  /* 1 = currently experiences discrimination */                                                  \
+  /* 1 = experiences discrimination (set by an event; ends with a monthly chance) */              \
   X(std::uint8_t, discriminated, discriminated, 0, 1)                                             \
   /* Channel of the first arrival (immutable) */                                                  \
   X(std::uint8_t, channel, channel, 0, kChannels - 1)                                             \
@@ -121,8 +136,8 @@ inline constexpr std::array<const char*, kChannels> kChannelNames{"initial",
   /* occupation group (index into RegionData::occupation_groups): of the job, the job searched,   \
      or the job last held */                                                                      \
   X(std::uint8_t, occupation, occupation, 0, static_cast<double>(groups) - 1)                     \
-  /* months left in a funded German course (integration.cpp); 0 = not in a course */              \
-  X(std::uint8_t, course, course, 0, kCourseMonths)
+  /* months left in a German course (integration.cpp; kBaseCourseOffset); 0 = not in a course */  \
+  X(std::uint8_t, course, course, 0, 2 * kCourseMonths)
 // NOLINTEND(cppcoreguidelines-macro-usage)
 
 /// @brief Handles of every person column (BROCKEN_PERSON_COLUMNS), declared once per store.

@@ -62,6 +62,7 @@ void derive_rates(ModelState& s) {
   labour::derive_residents(s);
   labour::derive_labour(s);
   housing::derive_housing(s);
+  derive_integration(s);
 }
 
 void build_population(ModelState& s, storage::ColumnStore& agents, const rng::RunKey& run) {
@@ -131,6 +132,7 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
   auto here = agents.span(c.months_here);
   auto arrival_tick = agents.span(c.arrival_tick);
   auto ties = agents.span(c.ties);
+  auto coethnic = agents.span(c.ties_coethnic);
   auto sex = agents.span(c.sex);
   auto district = agents.span(c.district);
   auto nationality = agents.span(c.nationality);
@@ -189,9 +191,12 @@ void build_population(ModelState& s, storage::ColumnStore& agents, const rng::Ru
               continue;
             }
             nationality[i] = static_cast<std::uint8_t>(n);
-            const InitialIntegration in = initial_integration(p.integration, age[i], draw);
+            const InitialIntegration in = initial_integration(
+                p.integration, age[i], static_cast<Sex>(sx),
+                status[i] == static_cast<std::uint8_t>(Status::kEmployed), draw);
             here[i] = in.months_here;
             ties[i] = in.ties;
+            coethnic[i] = in.coethnic;
             language[i] = in.language;
             discriminated[i] = in.discriminated;
           }

@@ -37,13 +37,16 @@ inline constexpr rng::DecisionId kRecognition = rng::decision("integration.recog
 /// Language course programme: the priority of an eligible person for a place, and the result at
 /// the end of the course.
 inline constexpr rng::DecisionId kCourse = rng::decision("integration.course");
+/// Federal integration course of the baseline: the decision to attend (once, course_wait_months
+/// after arrival) and the result at the end.
+inline constexpr rng::DecisionId kBaseCourse = rng::decision("integration.base_course");
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
 static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
                                        kNaturalisation, kArrivalAttributes, kLanguage,
-                                       kDiscrimination, kRecognition, kCourse, housing::kSearch,
-                                       kLeave, kRelocate, labour::kOccupation, labour::kTransition,
-                                       labour::kPriority}),
+                                       kDiscrimination, kRecognition, kCourse, kBaseCourse,
+                                       housing::kSearch, kLeave, kRelocate, labour::kOccupation,
+                                       labour::kTransition, labour::kPriority}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 
@@ -60,15 +63,28 @@ struct MonthFlows {
     kEmployedExits,  ///< employed persons who died, retired or left: replacement demand
     kHousedExits,    ///< persons in a household of their own who died, left or moved
     kHires,
-    kMovesIn,            ///< from another district of the state
-    kMovesOut,           ///< to another district of the state
-    kNaturalisations,    ///< foreign residents who became German
-    kAwayDeaths,         ///< deaths in the away pool (former residents; not the state's deaths)
-    kAwayExpired,        ///< away persons no longer followed (the pool's bounded time has passed)
-    kReturnsGermany,     ///< returns of persons who had moved to the rest of Germany
-    kReturnsAbroad,      ///< returns of persons who had moved abroad
-    kArrivalsForeign,    ///< arrivals (including returns) of foreign nationals
-    kDeparturesForeign,  ///< departures of foreign nationals
+    kMovesIn,              ///< from another district of the state
+    kMovesOut,             ///< to another district of the state
+    kNaturalisations,      ///< foreign residents who became German
+    kAwayDeaths,           ///< deaths in the away pool (former residents; not the state's deaths)
+    kAwayExpired,          ///< away persons no longer followed (the pool's bounded time has passed)
+    kReturnsGermany,       ///< returns of persons who had moved to the rest of Germany
+    kReturnsAbroad,        ///< returns of persons who had moved abroad
+    kArrivalsForeign,      ///< arrivals (including returns) of foreign nationals
+    kDeparturesForeign,    ///< departures of foreign nationals
+    kCourseStarts,         ///< German courses started (federal integration courses and programme)
+    kCourseCompletions,    ///< German courses completed (with their result)
+    kCourseCompletionsB1,  ///< of which with B1 or above
+    kRecognitionApplications,  ///< applications for recognition filed (at arrival)
+    kRecognitionsFull,         ///< recognition decisions: full equivalence
+    kRecognitionsPartial,      ///< recognition decisions: partial, compensation measure needed
+    kRecognitionsNone,         ///< recognition decisions: no equivalence
+    kCompensationsCompleted,   ///< compensation measures completed: partial -> full
+    kDiscriminationLabour,     ///< discrimination events: a job application rejected
+    kDiscriminationHousing,    ///< discrimination events: a dwelling application rejected
+    kDiscriminationEveryday,   ///< discrimination events outside the two markets
+    kNewcomerHires,            ///< hires (matching) of foreign residents here for under 5 years
+    kNewcomerHiresNetwork,     ///< of which through their social network (expected number)
     kCount
   };
 };
@@ -95,6 +111,9 @@ struct Levers {
   policy::LeverId language_pace;              ///< multiplies the pace of language learning
   policy::LeverId discrimination_resolution;  ///< multiplies the monthly chance discrimination ends
   policy::LeverId ties_growth;                ///< multiplies the growth of social ties
+  policy::LeverId course_participation;       ///< multiplies the share of newcomers taking a course
+  policy::LeverId recognition_speed;          ///< multiplies the monthly chance of a decision
+  policy::LeverId discrimination_incidence;   ///< multiplies the incidence of discrimination
   policy::LeverId skilled_applications;       ///< multiplies skilled applications
   policy::LeverId office_capacity;      ///< multiplies the capacity of the visa appointment step
   policy::LeverId accelerated_share;    ///< added to the share of cases in § 81a AufenthG
@@ -176,6 +195,9 @@ struct ModelState {
   /// Persons in a language course per district (simulated persons, after the month's
   /// integration stage; derived from the `course` column again on a restore).
   std::vector<double> course_enrolled;
+  /// Mean processing time of a recognition application (months), by occupation group
+  /// (integration.cpp, derive_integration).
+  std::vector<double> recognition_months;
   /// Flows of the current month: [district * MonthFlows::kCount + kind], then the flows by
   /// channel [channel_offset() + kind * kChannels + channel] (ChannelFlows).
   std::vector<double> flows;

@@ -20,7 +20,11 @@ Method (docs/calibration.md says the same):
 A target's statistic is computed from the output file (docs/output-format.md): `retention`
 (share of arrival cohorts of a channel still resident, or still in Germany, k years after the
 first arrival, in June of year cohort + k), `flow` (a root flow summed over a calendar year),
-`stock` (a root stock in December of a year).
+`stock` (a root stock in December of a year), `ratio` (numerator / denominator, each a variable
+of any group summed over `years`, over the labels of `select` and over its other dimensions:
+flows summed over the months, stocks averaged over them, monthly means weighted by
+`weighted_by`, e.g. a wait by the cases it averages), times `scale_result` (e.g. days to
+months).
 """
 import argparse
 import math
@@ -69,8 +73,15 @@ def load_config(path):
         for key in ("name", "statistic", "observed", "tolerance", "source"):
             if key not in t:
                 fail(f"{path}: targets[{i}]: missing required key '{key}'")
-        if t["statistic"] not in ("retention", "flow", "stock"):
-            fail(f"{path}: targets[{i}] ({t['name']}): statistic must be retention, flow or stock")
+        if t["statistic"] not in ("retention", "flow", "stock", "ratio"):
+            fail(f"{path}: targets[{i}] ({t['name']}): statistic must be retention, flow, stock "
+                 "or ratio")
+        if t["statistic"] == "ratio":
+            for part in ("numerator", "denominator"):
+                if "variable" not in t.get(part, {}):
+                    fail(f"{path}: targets[{i}] ({t['name']}): a ratio needs {part}.variable")
+            if "years" not in t:
+                fail(f"{path}: targets[{i}] ({t['name']}): a ratio needs years")
         if not t["tolerance"] > 0:
             fail(f"{path}: targets[{i}] ({t['name']}): tolerance must be positive")
     return cfg
@@ -126,10 +137,61 @@ def per_replication(v, lead):
     return v if lead else v[np.newaxis, ...]
 
 
+def labels(f, dim):
+    return [x.decode() if isinstance(x, bytes) else str(x) for x in f[dim][...]]
+
+
+def term(f, lead, part, years, start_year, name):
+    """One side of a ratio per replication: the variable summed over the years' months (flows;
+    stocks averaged over the months; monthly means weighted by `weighted_by`), over the labels of
+    `select` and over its other dimensions."""
+    if part["variable"] not in f:
+        fail(f"target {name}: no variable {part['variable']} in the output")
+    var = f[part["variable"]]
+    dims = [d.keys()[0] if d.keys() else "" for d in var.dims]
+    v = var[...]
+    method = var.attrs.get("cell_methods", b"")
+    method = method.decode() if isinstance(method, bytes) else str(method)
+    if "weighted_by" in part:
+        v = v * f[part["weighted_by"]][...]
+    elif "time: mean" in method:
+        fail(f"target {name}: {part['variable']} is a monthly mean: give weighted_by")
+    if not lead:
+        v = v[np.newaxis, ...]
+        dims = ["replication"] + dims
+    index = [slice(None)] * v.ndim
+    months = []
+    for y in years:
+        months += list(range((y - start_year) * 12, (y - start_year + 1) * 12))
+    if max(months) >= v.shape[dims.index("time")]:
+        fail(f"target {name}: year {max(years)} is beyond the run")
+    index[dims.index("time")] = months
+    for dim, want in part.get("select", {}).items():
+        if dim not in dims:
+            fail(f"target {name}: {part['variable']} has no dimension {dim}")
+        have = labels(f, dim)
+        want = want if isinstance(want, list) else [want]
+        for w in want:
+            if w not in have:
+                fail(f"target {name}: {dim} has no label {w} ({', '.join(have)})")
+        index[dims.index(dim)] = [have.index(w) for w in want]
+    # Select one axis at a time (numpy would pair up several index lists).
+    for axis, ix in enumerate(index):
+        if not isinstance(ix, slice):
+            v = np.take(v, ix, axis=axis)
+    x = v.reshape(v.shape[0], -1).sum(axis=1)
+    return x / len(months) if "time: point" in method and "weighted_by" not in part else x
+
+
 def statistic(path, target, start_year):
     """The target's statistic per replication (a numpy vector)."""
     with h5py.File(path, "r") as f:
         lead = "replication" in f
+        if target["statistic"] == "ratio":
+            years = target["years"]
+            return (term(f, lead, target["numerator"], years, start_year, target["name"]) /
+                    term(f, lead, target["denominator"], years, start_year, target["name"]) *
+                    float(target.get("scale_result", 1.0)))
         if target["statistic"] == "retention":
             channels = [c.decode() if isinstance(c, bytes) else c for c in f["channel"][...]]
             if target["channel"] not in channels:

@@ -5,7 +5,10 @@
 //     the vacant stock moves towards vacancy_available_share;
 //  2. gather: children reaching the household age begin to search a dwelling of their own; every
 //     searcher receives an offer with probability 1 - exp(-scale x usable vacancy rate x weight),
-//     weight = 1 - discrimination penalty for foreign applicants without a job signal;
+//     weight = the social network's (integration.hpp, ties_weight); a foreign applicant without
+//     a job signal is rejected because of discrimination with the chance of the field
+//     experiment's penalty (an event: no offer this month, and the applicant experiences
+//     discrimination);
 //  3. clear: at most as many searchers per district as its usable stock can house take a dwelling,
 //     in the order of keyed random priorities;
 //  4. apply: adults take dwellings_per_adult each (children move in with their household).
@@ -14,6 +17,7 @@
 
 #include "engine/sim/market.hpp"
 #include "models/migration/housing/housing.hpp"
+#include "models/migration/integration.hpp"
 #include "models/migration/stages.hpp"
 
 namespace brocken::migration {
@@ -78,37 +82,53 @@ class HousingStage final : public sim::Stage {
     }
     const rng::DecisionStream s_search = ctx.stream(housing::kSearch);
     const int adult_months = p.household_min_age_years * 12;
-    const double penalised = 1.0 - p.discrimination_penalty;
     const bool employed_removes_penalty = p.employed_removes_penalty;
-    market_.gather(ctx, nd, [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit) {
-      // Locals, so that they stay in registers (see PersonRows).
-      const PersonRows q = rows;
-      const rng::DecisionStream stream = s_search;
-      const double* const rate = rate_.data();
-      for (std::size_t i = r.begin; i < r.end; ++i) {
-        if (q.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
-          if (q.search[i] != 0) q.search[i] = 0;  // a search ends with the move away
-          continue;
-        }
-        std::uint8_t h = q.housed[i];
-        if (h == housing::kDependentCode && q.age[i] >= adult_months) {
-          h = housing::kSharedCode;  // leaves the parental home: searches a dwelling
-          q.housed[i] = h;
-        }
-        if (!housing::searching(h)) continue;
-        if (q.search[i] < UINT8_MAX) ++q.search[i];
-        double w = 1.0;
-        if (q.nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman) &&
-            !(employed_removes_penalty &&
-              q.status[i] == static_cast<std::uint8_t>(Status::kEmployed))) {
-          w = penalised;
-        }
-        const std::size_t d = q.district[i];
-        rng::Draw draw = stream(q.key[i]);
-        if (!(draw.uniform() < -std::expm1(-rate[d] * w))) continue;
-        emit(static_cast<std::uint32_t>(d), draw.uniform(), q.key[i], i);
-      }
-    });
+    const double tw = s_.params.integration.ties_housing_weight;
+    rejected_.assign(nd, 0.0);
+    for (std::size_t d = 0; d < nd; ++d) {
+      rejected_[d] =
+          std::min(1.0, p.discrimination_penalty *
+                            std::max(0.0, s_.lever(s_.levers.discrimination_incidence, d)));
+    }
+    market_.gather(
+        ctx, nd, nd,
+        [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit, std::span<double> events) {
+          // Locals, so that they stay in registers (see PersonRows).
+          const PersonRows q = rows;
+          const rng::DecisionStream stream = s_search;
+          const double* const rate = rate_.data();
+          const double* const rejected = rejected_.data();
+          for (std::size_t i = r.begin; i < r.end; ++i) {
+            if (q.residence[i] != static_cast<std::uint8_t>(Residence::kPresent)) {
+              if (q.search[i] != 0) q.search[i] = 0;  // a search ends with the move away
+              continue;
+            }
+            std::uint8_t h = q.housed[i];
+            if (h == housing::kDependentCode && q.age[i] >= adult_months) {
+              h = housing::kSharedCode;  // leaves the parental home: searches a dwelling
+              q.housed[i] = h;
+            }
+            if (!housing::searching(h)) continue;
+            if (q.search[i] < UINT8_MAX) ++q.search[i];
+            const double w = ties_weight(tw, network_ties(q.ties[i], q.coethnic[i]));
+            const std::size_t d = q.district[i];
+            rng::Draw draw = stream(q.key[i]);
+            if (!(draw.uniform() < -std::expm1(-rate[d] * w))) continue;
+            if (q.nationality[i] != static_cast<std::uint8_t>(Nationality::kGerman) &&
+                !(employed_removes_penalty &&
+                  q.status[i] == static_cast<std::uint8_t>(Status::kEmployed)) &&
+                draw.uniform() < rejected[d]) {
+              // The offer is withheld because of discrimination.
+              q.discriminated[i] = 1;
+              events[d] += 1;
+              continue;
+            }
+            emit(static_cast<std::uint32_t>(d), draw.uniform(), q.key[i], i);
+          }
+        });
+
+    for (std::size_t d = 0; d < nd; ++d)
+      s_.flow(d, MonthFlows::kDiscriminationHousing) += market_.tallies()[d];
 
     // 3. At most as many as the usable stock can house (adults hold per_adult dwellings).
     capacity_.assign(nd, 0);
@@ -138,6 +158,7 @@ class HousingStage final : public sim::Stage {
   sim::CellMarket market_;
   std::vector<std::size_t> capacity_;
   std::vector<double> rate_;
+  std::vector<double> rejected_;
 };
 
 }  // namespace

@@ -2,8 +2,11 @@
 //  1. agent-local: labour-market entrants get an occupation group; separations (employed ->
 //     unemployed), exits of the unemployed into inactivity and re-entry of the inactive; the
 //     employed are counted per cell (for the replacement demand); in the same pass, the
-//     unemployed are gathered per cell with weighted keyed priorities (language, recognition,
-//     callback penalty for foreign applicants; regulated groups need recognition);
+//     unemployed are gathered per cell with weighted keyed priorities (social network; for
+//     foreign applicants language and recognition, regulated groups need recognition); a foreign
+//     applicant's month is rejected because of discrimination with the chance that gives the
+//     field experiment's callback penalty (an event: the applicant stays a candidate, behind all
+//     others, and experiences discrimination; integration.hpp);
 //  2. per cell: new vacancies (the exogenous inflow with its trend, plus the registered share of
 //     the employed who retired, died or left this month, spread over the district's cells like
 //     its employment);
@@ -12,9 +15,11 @@
 //     are withdrawn.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <span>
 
 #include "engine/sim/market.hpp"
+#include "models/migration/integration.hpp"
 #include "models/migration/labour/labour.hpp"
 #include "models/migration/stages.hpp"
 
@@ -22,6 +27,9 @@ namespace brocken::migration {
 namespace {
 
 using labour::CellFlows;
+
+/// Foreign residents here for less than this count as newcomers in the network share of hires.
+constexpr int kNewcomerMonths = 60;
 
 class LabourStage final : public sim::Stage {
  public:
@@ -64,10 +72,22 @@ class LabourStage final : public sim::Stage {
     const double to_inactive = to_job + L.to_inactive;  // cumulative: u < to_job, then inactivity
     const double reentry = L.reentry;
     const double lw = p.language_weight_per_level;
-    const double callback = 1.0 / (1.0 + p.discrimination_callback_penalty);
     const double partial = p.partial_recognition_weight;
+    const double tw = s_.params.integration.ties_job_weight;
+    // The discrimination event's chance per district (the lever integration.discrimination_
+    // incidence scales it), and its tally after the cells' (cells * 3 + district).
+    rejected_.assign(nd, 0.0);
+    for (std::size_t d = 0; d < nd; ++d) {
+      rejected_[d] =
+          std::min(1.0, labour_discrimination_chance(p.discrimination_callback_penalty) *
+                            std::max(0.0, s_.lever(s_.levers.discrimination_incidence, d)));
+    }
+    const double* const rejected = rejected_.data();
+    constexpr auto kPendingCode = static_cast<std::uint8_t>(Recognition::kPending);
+    constexpr auto kPartialCode = static_cast<std::uint8_t>(Recognition::kPartial);
+    constexpr auto kNoneCode = static_cast<std::uint8_t>(Recognition::kNone);
     const auto& counts = market_.gather(
-        ctx, cells, cells * 3,
+        ctx, cells, cells * 3 + nd,
         [&](const sched::BlockRange& r, sim::CellMarket::Emitter& emit, std::span<double> t) {
           const PersonRows q = rows;
           // Most rows draw the month's transition: the numbers come pre-filled (u).
@@ -102,11 +122,11 @@ class LabourStage final : public sim::Stage {
                   if (u < reentry) q.status[i] = kUnemployed;
                 }
                 if (q.status[i] != kUnemployed) return;
-                double w = 1.0;
+                double w = ties_weight(tw, network_ties(q.ties[i], q.coethnic[i]));
                 if (foreign) {
-                  w = callback * (1.0 + lw * q.language[i]) / (1.0 + lw * 4.0);
-                  const auto rec = static_cast<Recognition>(q.recognition[i]);
-                  if (rec == Recognition::kPartial || rec == Recognition::kNone) {
+                  w *= (1.0 + lw * q.language[i]) / (1.0 + lw * 4.0);
+                  const std::uint8_t rec = q.recognition[i];
+                  if (rec == kPartialCode || rec == kNoneCode || rec == kPendingCode) {
                     // Regulated jobs need a recognised qualification: only the other share is
                     // open.
                     w *= partial * (1.0 - L.regulated_share[g]);
@@ -114,11 +134,20 @@ class LabourStage final : public sim::Stage {
                 }
                 if (!(w > 0)) return;
                 rng::Draw draw = s_priority(q.key[i]);
-                emit(static_cast<std::uint32_t>(cl), std::log(1.0 - draw.uniform()) / w, q.key[i],
-                     i);
+                double priority = std::log(1.0 - draw.uniform()) / w;
+                if (foreign && draw.uniform() < rejected[q.district[i]]) {
+                  // Rejected because of discrimination: behind every other candidate.
+                  priority = -std::numeric_limits<double>::infinity();
+                  q.discriminated[i] = 1;
+                  t[cells * 3 + q.district[i]] += 1;
+                }
+                emit(static_cast<std::uint32_t>(cl), priority, q.key[i], i);
               });
         });
     const std::vector<double>& tallies = market_.tallies();
+
+    for (std::size_t d = 0; d < nd; ++d)
+      s_.flow(d, MonthFlows::kDiscriminationLabour) += tallies[cells * 3 + d];
 
     // 2. New vacancies per cell.
     for (std::size_t d = 0; d < nd; ++d) {
@@ -160,6 +189,14 @@ class LabourStage final : public sim::Stage {
       const std::size_t d = rows.district[row];
       hired[L.cell(d, rows.occupation[row])] += 1.0;
       s_.flow(d, MonthFlows::kHires) += 1.0;
+      if (rows.nationality[row] != kGerman && rows.here[row] >= 0 &&
+          rows.here[row] < kNewcomerMonths) {
+        // The hiring weight's network part (tw n of 1 + tw n) is the chance that the job came
+        // through the network (competing channels: formal 1, network tw n).
+        const double x = tw * static_cast<double>(network_ties(rows.ties[row], rows.coethnic[row]));
+        s_.flow(d, MonthFlows::kNewcomerHires) += 1.0;
+        s_.flow(d, MonthFlows::kNewcomerHiresNetwork) += x / (1.0 + x);
+      }
     }
     const int max_age = p.vacancy_max_age_months;
     for (std::size_t cl = 0; cl < cells; ++cl) {
@@ -177,6 +214,7 @@ class LabourStage final : public sim::Stage {
   sim::CellMarket market_;
   std::vector<std::size_t> capacity_;
   std::vector<double> hired_;
+  std::vector<double> rejected_;
 };
 
 }  // namespace

@@ -137,6 +137,21 @@ const std::vector<LeverCase> kCases{
          return static_cast<double>(run.agents().span(run.state().cols.ties)[i]);
        });
      }},
+    {"integration.course_participation", "test_multiply", 0.5, "German courses started", -1,
+     [](const ModelRun& r) { return total(r, "integration/course_starts"); }},
+    {"integration.recognition_speed", "test_multiply", 3.0, "recognition decisions", +1,
+     [](const ModelRun& r) {
+       return total(r, "integration/recognitions_full") +
+              total(r, "integration/recognitions_partial") +
+              total(r, "integration/recognitions_none");
+     }},
+    {"integration.discrimination_incidence", "test_multiply", 0.3,
+     "discrimination events (everyday, labour, housing)", -1,
+     [](const ModelRun& r) {
+       return total(r, "integration/discrimination_events_everyday") +
+              total(r, "integration/discrimination_events_labour") +
+              total(r, "integration/discrimination_events_housing");
+     }},
     {"arrival.skilled_applications", "test_multiply", 2.0, "skilled entries", +1,
      [](const ModelRun& r) { return total(r, "arrivals_skilled"); }},
     {"arrival.office_capacity", "test_multiply", 0.2, "skilled entries", -1,

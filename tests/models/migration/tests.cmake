@@ -36,9 +36,12 @@ brocken_gtest(migration_demography_test SOURCES models/migration/demography/demo
 # Housing market in whole runs: stock accounting (flows and persons), the offer rate against its
 # formula, paired levers (usable stock, discrimination penalty), young adults' household formation.
 brocken_gtest(migration_housing_test SOURCES models/migration/housing/housing_test.cpp LIBS brocken::models_migration)
-# Every rate lever moves its outcome in the expected direction with paired random numbers (11
+# Every rate lever moves its outcome in the expected direction with paired random numbers (13
 # cases of two runs each, about 20 s optimised). Not under the sanitizers, whose 5-20 times
 # slower runs would add minutes to CI for code paths the policy tests already take there.
 if(NOT BROCKEN_SANITIZE)
   brocken_gtest(migration_lever_test SOURCES models/migration/lever_test.cpp LIBS brocken::models_migration)
 endif()
+# Integration in whole runs: the course result, the recognition decisions' monthly chance and
+# outcomes, the incidence of discrimination events against closed forms (about 20 s optimised).
+brocken_gtest(migration_integration_test SOURCES models/migration/integration/integration_test.cpp LIBS brocken::models_migration)
