@@ -71,7 +71,7 @@ struct Month {
   int course_wait;
   int entry;  ///< labour-entry age (months): courses and everyday events from this age
   RetirementTable retirement;
-  rng::DecisionStream language, discrimination, recognition, base_course;
+  rng::DecisionStream monthly, recognition, base_course;
 };
 
 /// One present person's month: ties, the federal integration course (start and end), language
@@ -95,6 +95,19 @@ inline bool integrate(const PersonRows& q, const Month& m, std::size_t i, double
   // discrimination, a pending recognition.
   if (foreign) q.coethnic[i] += d.growth_coethnic * (1.0F - q.coethnic[i]);
 
+  // One generator per person and month for the two monthly decisions, each at its fixed
+  // position whatever the branches (a policy that changes one leaves the other's number as it
+  // was): the first number decides a language level, the second discrimination (its end, or an
+  // everyday event). One seeding instead of two for most foreign residents.
+  // German newcomers at B2+ without an experienced discrimination need neither (1: no event).
+  double u_language = 1.0;
+  double u_discrimination = 1.0;
+  if (foreign || q.discriminated[i] != 0 || q.language[i] < 4) {
+    rng::Draw month = m.monthly(q.key[i]);
+    u_language = month.uniform();
+    u_discrimination = month.uniform();
+  }
+
   // Language: a federal integration course, or self-study (faster at work).
   std::uint8_t course = q.course[i];
   if (course > kBaseCourseOffset) {
@@ -105,10 +118,9 @@ inline bool integrate(const PersonRows& q, const Month& m, std::size_t i, double
     }
     q.course[i] = course;
   } else if (course == 0 && q.language[i] < 4) {
-    rng::Draw draw = m.language(q.key[i]);
     double p = q.here[i] >= m.flatten_months ? d.level_late : d.level;
     if (employed) p = std::min(1.0, p * m.employed_factor);
-    if (draw.bernoulli(p)) ++q.language[i];
+    if (u_language < p) ++q.language[i];
   }
   const int age = q.age[i];
   const bool adult = age >= m.entry;
@@ -125,11 +137,9 @@ inline bool integrate(const PersonRows& q, const Month& m, std::size_t i, double
   // residents at any age: children's experiences count, and the test of the incidence follows
   // closed cohorts).
   if (q.discriminated[i] != 0) {
-    rng::Draw draw = m.discrimination(q.key[i]);
-    if (draw.bernoulli(d.resolve)) q.discriminated[i] = 0;
+    if (u_discrimination < d.resolve) q.discriminated[i] = 0;
   } else if (foreign) {
-    rng::Draw draw = m.discrimination(q.key[i]);
-    if (draw.bernoulli(d.everyday)) {
+    if (u_discrimination < d.everyday) {
       q.discriminated[i] = 1;
       f[MonthFlows::kDiscriminationEveryday] += 1;
     }
@@ -211,8 +221,7 @@ class IntegrationStage final : public sim::Stage {
                       p.course_wait_months,
                       static_cast<int>(s_.params.demography.labour_entry_age_years * 12.0),
                       s_.retirement_table(ctx.tick),
-                      ctx.stream(decisions::kLanguage),
-                      ctx.stream(decisions::kDiscrimination),
+                      ctx.stream(decisions::kIntegrationMonth),
                       ctx.stream(decisions::kRecognition),
                       ctx.stream(decisions::kBaseCourse)};
     if (s_.course_enrolled.size() != nd) s_.course_enrolled.assign(nd, 0.0);

@@ -31,8 +31,8 @@ inline constexpr rng::DecisionId kBirth = rng::decision("demography.birth");
 inline constexpr rng::DecisionId kLabourEntry = rng::decision("demography.labour_entry");
 inline constexpr rng::DecisionId kNaturalisation = rng::decision("demography.naturalisation");
 inline constexpr rng::DecisionId kArrivalAttributes = rng::decision("arrival.attributes");
-inline constexpr rng::DecisionId kLanguage = rng::decision("integration.language");
-inline constexpr rng::DecisionId kDiscrimination = rng::decision("integration.discrimination");
+/// A person's month in integration: a language level (first number), discrimination (second).
+inline constexpr rng::DecisionId kIntegrationMonth = rng::decision("integration.month");
 inline constexpr rng::DecisionId kRecognition = rng::decision("integration.recognition");
 /// Language course programme: the priority of an eligible person for a place, and the result at
 /// the end of the course.
@@ -43,10 +43,10 @@ inline constexpr rng::DecisionId kBaseCourse = rng::decision("integration.base_c
 inline constexpr rng::DecisionId kLeave = rng::decision("departure.leave");
 inline constexpr rng::DecisionId kRelocate = rng::decision("relocation.move");
 static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBirth, kLabourEntry,
-                                       kNaturalisation, kArrivalAttributes, kLanguage,
-                                       kDiscrimination, kRecognition, kCourse, kBaseCourse,
-                                       housing::kSearch, kLeave, kRelocate, labour::kOccupation,
-                                       labour::kTransition, labour::kPriority}),
+                                       kNaturalisation, kArrivalAttributes, kIntegrationMonth,
+                                       kRecognition, kCourse, kBaseCourse, housing::kSearch, kLeave,
+                                       kRelocate, labour::kOccupation, labour::kTransition,
+                                       labour::kPriority}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 
