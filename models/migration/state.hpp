@@ -46,7 +46,14 @@ static_assert(rng::distinct(std::array{kInitAttributes, kInitSample, kDeath, kBi
                                        kNaturalisation, kArrivalAttributes, kIntegrationMonth,
                                        kRecognition, kCourse, kBaseCourse, housing::kSearch, kLeave,
                                        kRelocate, labour::kOccupation, labour::kTransition,
-                                       labour::kPriority}),
+                                       labour::kPriority, admission::decisions::kApplication,
+                                       admission::decisions::kDuration[0],
+                                       admission::decisions::kDuration[1],
+                                       admission::decisions::kDuration[2],
+                                       admission::decisions::kDuration[3],
+                                       admission::decisions::kDuration[4],
+                                       admission::decisions::kOutcome,
+                                       admission::decisions::kAbandon}),
               "two decision names hash to the same id: rename one");
 }  // namespace decisions
 
