@@ -326,38 +326,12 @@ std::string resume_hint(const LoopOptions& o) {
   return cmd;
 }
 
-/// Grows the main thread's stack by `bytes` now. The stack grows on demand, and under an
-/// address-space limit (`ulimit -v`) the growth itself can fail once the heap has taken the
-/// rest: the process then dies with SIGSEGV at the next deep call instead of getting
-/// std::bad_alloc (seen in HDF5's H5Fcreate while writing the output after a long run). Touched
-/// once at the start, the pages stay mapped.
-[[gnu::noinline]] void reserve_stack(std::size_t bytes) {
-  constexpr std::size_t kChunk = 64U << 10U;
-  std::array<volatile char, kChunk> page{};
-  page[0] = 1;
-  page[kChunk - 1] = 1;
-  if (bytes > kChunk) reserve_stack(bytes - kChunk);
-}
-
-/// Address space held back from the start for the HDF5 writes at the end or after running out of
-/// memory: HDF5 does not survive a failed allocation in every place (H5Fcreate dereferences the
-/// metadata cache it failed to allocate, SIGSEGV), so the writes get room that the months could
-/// not take. Never touched, so it costs no memory, only address space (what `ulimit -v` limits).
-void* g_write_reserve = nullptr;
-constexpr std::size_t kWriteReserveBytes = 32U << 20U;
-
-void release_write_reserve() noexcept {
-  std::free(g_write_reserve);  // NOLINT(cppcoreguidelines-no-malloc)
-  g_write_reserve = nullptr;
-}
-
 /// Out of memory during the run: the work done is kept in a checkpoint where possible.
 int out_of_memory(Job& job, const LoopOptions& o, const std::string& where, bool state_intact,
                   std::unique_ptr<ModelRun>& run, double wall) {
   // The replication in progress is lost when the allocation failed inside its month (its state
   // is half-updated); free it first, which also makes room for the checkpoint.
   if (!state_intact) run.reset();
-  release_write_reserve();
   std::cerr << fmt::format("error: out of memory {}\n", where);
   bool saved = false;
   try {
@@ -486,7 +460,6 @@ int run_loop(Job& job, const LoopOptions& o, const brocken::policy::Registry& re
     const auto dataset = brocken::migration::make_dataset(
         sc, series, brocken::tools::policy_names(sc), std::move(attrs));
     if (o.hash) hash = brocken::tools::dataset_hash(dataset);
-    release_write_reserve();
     brocken::io::write_hdf5(dataset, o.output, o.force);
   } catch (const brocken::io::OutputError& e) {
     std::cerr << "error: " << e.what() << '\n';
@@ -1008,8 +981,6 @@ int cli_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  reserve_stack(2U << 20U);                           // 2 MiB of the 8 MiB default
-  g_write_reserve = std::malloc(kWriteReserveBytes);  // NOLINT(cppcoreguidelines-no-malloc)
   // A closed standard output (`brocken run ... | head -1`) must not kill the process before the
   // output file is written: writes to the pipe fail (EPIPE) and are ignored instead.
   std::signal(SIGPIPE, SIG_IGN);

@@ -326,15 +326,8 @@ void derive_integration(ModelState& s) {
   s.recognition_months.assign(r.occupation_groups.size(),
                               p.recognition_days / labour::kDaysPerMonth);
   for (std::size_t k = 0; k < p.recognition_day_groups.size(); ++k) {
-    const std::string& name = p.recognition_day_groups[k];
-    const auto it = std::find(r.occupation_groups.begin(), r.occupation_groups.end(), name);
-    if (it == r.occupation_groups.end()) {
-      throw std::invalid_argument(
-          fmt::format("models.integration.recognition_days_by_group: unknown occupation group '{}' "
-                      "(labour_cells.csv has: {})",
-                      name, fmt::join(r.occupation_groups, ", ")));
-    }
-    s.recognition_months[static_cast<std::size_t>(it - r.occupation_groups.begin())] =
+    s.recognition_months[r.occupation_group(p.recognition_day_groups[k],
+                                            "models.integration.recognition_days_by_group")] =
         p.recognition_days_by_group[k] / labour::kDaysPerMonth;
   }
 }

@@ -120,16 +120,8 @@ void parse_integration(Reader r, IntegrationParams& p) {
   r.read("ties_housing_weight", p.ties_housing_weight, {0, 100});
   r.read("recognition_application_share", p.recognition_application_share, kProbability);
   r.read("recognition_days", p.recognition_days, {1, 3650});
-  {
-    Reader by = r.section("recognition_days_by_group");
-    for (const std::string& g : by.keys()) {
-      double days = 0;
-      by.read(g, days, {1, 3650});
-      p.recognition_day_groups.push_back(g);
-      p.recognition_days_by_group.push_back(days);
-    }
-    by.finish();
-  }
+  labour::read_days_by_group(r, "recognition_days_by_group", {1, 3650}, p.recognition_day_groups,
+                             p.recognition_days_by_group);
   r.read("recognition_full", p.recognition_full, kProbability);
   r.read("recognition_none", p.recognition_none, kProbability);
   if (p.recognition_full + p.recognition_none > 1.0 + 1e-9) {

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "engine/io/csv.hpp"
 
@@ -459,6 +460,16 @@ double RegionData::latest(const std::string& indicator) const {
   auto it = figures.find(indicator);
   if (it == figures.end() || it->second.empty()) missing_figure(*this, "'" + indicator + "'");
   return it->second.rbegin()->second.value;
+}
+
+std::size_t RegionData::occupation_group(const std::string& name, std::string_view key_path) const {
+  const auto it = std::find(occupation_groups.begin(), occupation_groups.end(), name);
+  if (it == occupation_groups.end()) {
+    throw std::invalid_argument(
+        fmt::format("{}: unknown occupation group '{}' (labour_cells.csv has: {})", key_path, name,
+                    fmt::join(occupation_groups, ", ")));
+  }
+  return static_cast<std::size_t>(it - occupation_groups.begin());
 }
 
 const std::vector<LabourCell>& RegionData::labour_year(int year) const {

@@ -89,6 +89,10 @@ struct RegionData {
   std::map<int, std::vector<LabourCell>> labour_cells;
   /// @brief The cells of `year`; throws InputError naming the file when the year is absent.
   [[nodiscard]] const std::vector<LabourCell>& labour_year(int year) const;
+  /// @brief Index of the occupation group `name`; throws std::invalid_argument naming the
+  /// scenario key `key_path` and the groups of labour_cells.csv when there is no such group.
+  [[nodiscard]] std::size_t occupation_group(const std::string& name,
+                                             std::string_view key_path) const;
   /// state_figures.csv: indicator -> reference period -> figure.
   std::map<std::string, std::map<std::string, Figure>> figures;
 

@@ -110,16 +110,8 @@ void derive_admission(ModelState& s) {
   const std::size_t nd = r.districts.size();
   s.admission.districts.assign(nd, DistrictPipeline{});
   s.admission.shortage.assign(r.occupation_groups.size(), 0);
-  for (const auto& name : p.shortage_groups) {
-    const auto it = std::find(r.occupation_groups.begin(), r.occupation_groups.end(), name);
-    if (it == r.occupation_groups.end()) {
-      throw std::invalid_argument(
-          fmt::format("models.arrival.skilled.shortage_groups: unknown occupation group '{}' "
-                      "(labour_cells.csv has: {})",
-                      name, fmt::join(r.occupation_groups, ", ")));
-    }
-    s.admission.shortage[static_cast<std::size_t>(it - r.occupation_groups.begin())] = 1;
-  }
+  for (const auto& name : p.shortage_groups)
+    s.admission.shortage[r.occupation_group(name, "models.arrival.skilled.shortage_groups")] = 1;
   for (int k = 0; k < kSteps; ++k) {
     const StepParams& sp = p.steps[static_cast<std::size_t>(k)];
     double c = sp.capacity_per_100k_per_month;
@@ -130,12 +122,8 @@ void derive_admission(ModelState& s) {
       const auto& cells = r.labour_year(s.params.labour.data_year);
       const std::size_t ng = r.occupation_groups.size();
       std::vector<double> regulated(ng, 0.0);
-      for (const auto& reg : s.params.labour.regulated) {
-        const auto it =
-            std::find(r.occupation_groups.begin(), r.occupation_groups.end(), reg.group);
-        if (it != r.occupation_groups.end())
-          regulated[static_cast<std::size_t>(it - r.occupation_groups.begin())] = reg.share;
-      }
+      for (const auto& reg : s.params.labour.regulated)
+        regulated[r.occupation_group(reg.group, "models.labour.regulated_groups")] = reg.share;
       std::vector<double> rho;
       for (std::size_t d = 0; d < nd; ++d) {
         double v = 0, v_regulated = 0;

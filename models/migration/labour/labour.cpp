@@ -30,16 +30,6 @@ void append_cdf(const std::vector<double>& w, std::vector<double>& out) {
   }
 }
 
-std::size_t group_index(const RegionData& r, const std::string& name, const char* key) {
-  const auto it = std::find(r.occupation_groups.begin(), r.occupation_groups.end(), name);
-  if (it == r.occupation_groups.end()) {
-    throw std::invalid_argument(
-        fmt::format("models.labour.{}: unknown occupation group '{}' (labour_cells.csv has: {})",
-                    key, name, fmt::join(r.occupation_groups, ", ")));
-  }
-  return static_cast<std::size_t>(it - r.occupation_groups.begin());
-}
-
 [[noreturn]] void implausible(const std::string& entry, const std::string& what) {
   throw io::ArchiveError(fmt::format("entry '{}' {}", entry, what));
 }
@@ -321,7 +311,7 @@ void derive_labour(ModelState& s) {
   // `vacancy_duration_days`.
   std::vector<double> own(ng, 0.0);
   for (std::size_t k = 0; k < p.duration_groups.size(); ++k) {
-    own[group_index(r, p.duration_groups[k], "vacancy_duration_days_by_group")] =
+    own[r.occupation_group(p.duration_groups[k], "models.labour.vacancy_duration_days_by_group")] =
         p.duration_days[k];
   }
   L.efficiency.assign(ng, 0.0);
@@ -394,7 +384,7 @@ void derive_labour(ModelState& s) {
 
   L.regulated_share.assign(ng, 0.0);
   for (const auto& reg : p.regulated) {
-    L.regulated_share[group_index(r, reg.group, "regulated_groups")] = reg.share;
+    L.regulated_share[r.occupation_group(reg.group, "models.labour.regulated_groups")] = reg.share;
   }
 
   // Occupation mixes by district and nationality.

@@ -5,20 +5,24 @@ namespace brocken::migration::labour {
 
 using scenario::Reader;
 
+void read_days_by_group(Reader& r, std::string_view key, scenario::Bounds bounds,
+                        std::vector<std::string>& groups, std::vector<double>& days) {
+  Reader by = r.section(key);
+  for (const std::string& g : by.keys()) {
+    double d = 0;
+    by.read(g, d, bounds);
+    groups.push_back(g);
+    days.push_back(d);
+  }
+  by.finish();
+}
+
 void parse_labour_params(Reader& r, LabourParams& p) {
   r.read("data_year", p.data_year, {1900, 2200});
   r.read("matching_elasticity", p.matching_elasticity, {0.05, 0.95});
   r.read("vacancy_duration_days", p.vacancy_duration_days, {16, 3650});
-  {
-    Reader by = r.section("vacancy_duration_days_by_group");
-    for (const std::string& g : by.keys()) {
-      double days = 0;
-      by.read(g, days, {16, 3650});
-      p.duration_groups.push_back(g);
-      p.duration_days.push_back(days);
-    }
-    by.finish();
-  }
+  read_days_by_group(r, "vacancy_duration_days_by_group", {16, 3650}, p.duration_groups,
+                     p.duration_days);
   r.read("vacancy_max_age_months", p.vacancy_max_age_months, {2, 120});
   r.read("replacement_share", p.replacement_share, {0, 1});
   r.read("separations_per_month", p.separations_per_month, {0, 1e9});

@@ -39,6 +39,12 @@ struct LabourParams {
 };
 
 /// @brief Parses `models.labour` (every key required; unknown keys are errors).
+/// @brief Reads the section `key` of `r`, a map of occupation group -> days within `bounds`, into
+/// `groups` and `days` (in the section's order); the groups are checked against the data at
+/// derivation (RegionData::occupation_group).
+void read_days_by_group(scenario::Reader& r, std::string_view key, scenario::Bounds bounds,
+                        std::vector<std::string>& groups, std::vector<double>& days);
+
 void parse_labour_params(scenario::Reader& r, LabourParams& out);
 
 }  // namespace brocken::migration::labour
